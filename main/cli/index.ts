@@ -1,0 +1,44 @@
+/**
+ * `soothe`: the command-line entry. Each subcommand lives in its own module and exports
+ * `run(argv): Promise<number>` (the exit code); errors are printed as one clear line.
+ */
+declare const __SOOTHE_VERSION__: string;
+
+type Command = { readonly summary: string; readonly load: () => Promise<{ run(argv: string[]): Promise<number> }> };
+
+const COMMANDS: Record<string, Command> = {
+  simulate: { summary: 'print simulated RR intervals (ms), one per line', load: () => import('./simulate') },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  soothe ${name.padEnd(10)} ${c.summary}`);
+  return `Soothe ${__SOOTHE_VERSION__}: HRV biofeedback for soothing rhythm breathing (a training tool, not a medical device)\n\nUsage:\n${lines.join('\n')}\n\nRun \`soothe <command> --help\` for a command's options.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${__SOOTHE_VERSION__}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`soothe: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return (await cmd.load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`soothe: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,63 @@
+/**
+ * Settings persisted as JSON in the user's data folder. Writes go to a temporary file that is
+ * then renamed over the old one, so a crash mid-write never leaves a half-written settings file.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Settings } from '../../shared/types/settings';
+import { DEFAULT_PACER, normalizePacer } from '../../shared/pacer/phase';
+
+export const DEFAULT_SETTINGS: Settings = {
+  pacer: DEFAULT_PACER,
+  rmssdWindowMs: 60_000,
+  reducedMotion: 'system',
+};
+
+export function sanitizeSettings(raw: unknown): Settings {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const pacerRaw = (typeof r.pacer === 'object' && r.pacer !== null ? r.pacer : {}) as Record<string, unknown>;
+  const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+  const rm = r.reducedMotion;
+  return {
+    pacer: normalizePacer({
+      breathsPerMin: num(pacerRaw.breathsPerMin, DEFAULT_PACER.breathsPerMin),
+      inhaleShare: num(pacerRaw.inhaleShare, DEFAULT_PACER.inhaleShare),
+      pauseAfterInhaleS: num(pacerRaw.pauseAfterInhaleS, DEFAULT_PACER.pauseAfterInhaleS),
+      pauseAfterExhaleS: num(pacerRaw.pauseAfterExhaleS, DEFAULT_PACER.pauseAfterExhaleS),
+    }),
+    rmssdWindowMs: Math.min(300_000, Math.max(10_000, num(r.rmssdWindowMs, DEFAULT_SETTINGS.rmssdWindowMs))),
+    reducedMotion: rm === 'on' || rm === 'off' || rm === 'system' ? rm : 'system',
+  };
+}
+
+export class SettingsStore {
+  private current: Settings | undefined;
+  private readonly file: string;
+
+  constructor(private readonly dir: string) {
+    this.file = join(dir, 'settings.json');
+  }
+
+  async get(): Promise<Settings> {
+    if (!this.current) {
+      try {
+        this.current = sanitizeSettings(JSON.parse(await readFile(this.file, 'utf8')));
+      } catch {
+        // Missing or unreadable settings: start from the defaults (the file is rewritten on the next change).
+        this.current = DEFAULT_SETTINGS;
+      }
+    }
+    return this.current;
+  }
+
+  async set(patch: Partial<Settings>): Promise<Settings> {
+    const base = await this.get();
+    const merged = sanitizeSettings({ ...base, ...patch, pacer: { ...base.pacer, ...(patch.pacer ?? {}) } });
+    await mkdir(this.dir, { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(merged, null, 2));
+    await rename(tmp, this.file);
+    this.current = merged;
+    return merged;
+  }
+}

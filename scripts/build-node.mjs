@@ -1,0 +1,19 @@
+// Bundles the Node entry points (CLI, browser-edition server, benchmarks) with esbuild.
+// Runs on `npm install` (prepare), so `soothe` works right after installing a fresh clone.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+await build({
+  entryPoints: { cli: 'main/cli/index.ts', web: 'main/web/entry.ts' },
+  outdir: 'dist/node',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  define: { __SOOTHE_VERSION__: JSON.stringify(pkg.version) },
+  logLevel: 'warning',
+});

@@ -1,0 +1,90 @@
+/**
+ * The one contract between the renderer and the main-process services.
+ *
+ * Two transports implement it: Electron IPC (main/electron/ipc.ts + main/preload) and a
+ * WebSocket bound to 127.0.0.1 with a per-run token (main/web/server.ts). The renderer talks
+ * to `SootheApi` and does not know which one it has (renderer/ipc/api-client.ts).
+ *
+ * Only plain data crosses it (structured clone / JSON): no class instances, no functions.
+ */
+import type { Result } from './result';
+import type { Settings } from '../types/settings';
+
+export interface AppInfo {
+  readonly version: string;
+  /** 'electron' or 'web': for display only; the renderer never branches on it for data. */
+  readonly shell: 'electron' | 'web';
+  readonly platform: string;
+}
+
+export interface RecordingStarted {
+  readonly sessionId: string;
+  readonly dir: string;
+}
+
+/** One line of a session's event stream (see main/services/recorder.ts for the on-disk format). */
+export interface RecordEvent {
+  /** Stream the event belongs to: 'beat', 'metric', 'pacer', 'marker', 'device', ... */
+  readonly kind: string;
+  /** Data time, ms since the session's time origin. */
+  readonly tMs: number;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Renderer → main requests. Each answers with a Result. */
+export interface Invokes {
+  'app:info': () => AppInfo;
+  'settings:get': () => Settings;
+  'settings:set': (patch: Partial<Settings>) => Settings;
+  'recording:start': (meta: { readonly source: string; readonly wallClockStartIso: string }) => RecordingStarted;
+  'recording:append': (sessionId: string, events: readonly RecordEvent[]) => { readonly written: number };
+  'recording:stop': (sessionId: string) => { readonly events: number };
+}
+
+/** Main → renderer pushes. */
+export interface Events {
+  'app:notice': (notice: { readonly level: 'info' | 'warning' | 'error'; readonly message: string }) => void;
+}
+
+export type InvokeChannel = keyof Invokes;
+export type EventChannel = keyof Events;
+export type InvokeArgs<K extends InvokeChannel> = Parameters<Invokes[K]>;
+export type InvokeValue<K extends InvokeChannel> = ReturnType<Invokes[K]>;
+export type EventPayload<K extends EventChannel> = Parameters<Events[K]>[0];
+
+/**
+ * The channel lists, as values: the preload exposes exactly these and nothing else, and the
+ * WebSocket server refuses any other name. `satisfies` keeps them in step with the types.
+ */
+export const INVOKE_CHANNELS = [
+  'app:info',
+  'settings:get',
+  'settings:set',
+  'recording:start',
+  'recording:append',
+  'recording:stop',
+] as const satisfies readonly InvokeChannel[];
+
+export const EVENT_CHANNELS = ['app:notice'] as const satisfies readonly EventChannel[];
+
+// Compile-time check that the lists are complete (a missing channel is a type error here).
+type Missing<All, Listed> = Exclude<All, Listed>;
+const invokeListComplete: Missing<InvokeChannel, (typeof INVOKE_CHANNELS)[number]> extends never ? true : false = true;
+const eventListComplete: Missing<EventChannel, (typeof EVENT_CHANNELS)[number]> extends never ? true : false = true;
+void invokeListComplete;
+void eventListComplete;
+
+export const isInvokeChannel = (name: unknown): name is InvokeChannel =>
+  typeof name === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(name);
+
+/** The renderer's view of the services, whatever the transport. */
+export interface SootheApi {
+  invoke<K extends InvokeChannel>(channel: K, ...args: InvokeArgs<K>): Promise<Result<InvokeValue<K>>>;
+  on<K extends EventChannel>(channel: K, listener: (payload: EventPayload<K>) => void): () => void;
+}
+
+/** WebSocket wire messages (JSON). */
+export type WireRequest = { readonly id: number; readonly channel: string; readonly args: readonly unknown[] };
+export type WireMessage =
+  | { readonly id: number; readonly result: Result<unknown> }
+  | { readonly event: string; readonly payload: unknown };

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 await build({
-  entryPoints: { cli: 'main/cli/index.ts', web: 'main/web/entry.ts' },
+  entryPoints: { cli: 'main/cli/index.ts', web: 'main/web/entry.ts', bench: 'bench/run.ts' },
   outdir: 'dist/node',
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -1,0 +1,5 @@
+// Every benchmark section, in the order RESULTS.md shows them. Add one import + one entry per section.
+import type { BenchSection } from './types';
+import { pipelineBench } from './pipeline.bench';
+
+export const SECTIONS: readonly BenchSection[] = [pipelineBench];

@@ -8,6 +8,7 @@ type Command = { readonly summary: string; readonly load: () => Promise<{ run(ar
 
 const COMMANDS: Record<string, Command> = {
   simulate: { summary: 'print simulated RR intervals (ms), one per line', load: () => import('./simulate') },
+  beats: { summary: 'detect pulse beats in a recorded PPG file (times s, intervals ms)', load: () => import('./beats') },
 };
 
 function usage(): string {

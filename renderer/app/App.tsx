@@ -1,0 +1,109 @@
+import { useCallback, useId, useSyncExternalStore } from 'react';
+import type { Session } from '../session/session';
+import { PacerCanvas } from '../pixi/PacerCanvas';
+import { Tachogram } from '../components/Tachogram';
+import { useSystemReducedMotion } from '../hooks/useReducedMotion';
+import { PACER_MAX_BREATHS_PER_MIN, PACER_MIN_BREATHS_PER_MIN, PACER_RATE_STEP, type BreathStage } from '../../shared/pacer/phase';
+
+const STAGE_WORDS: Record<BreathStage, string> = {
+  inhale: 'Breathe in',
+  'hold-in': 'Rest',
+  exhale: 'Breathe out',
+  'hold-out': 'Rest',
+};
+
+const fmt = (v: number | null, digits = 0): string => (v === null ? '—' : v.toFixed(digits));
+
+export function App({ session }: { readonly session: Session }) {
+  const ui = useSyncExternalStore(session.ui.subscribe, session.ui.get);
+  const systemReduced = useSystemReducedMotion();
+  const rateId = useId();
+  const ratioId = useId();
+  const phaseNow = useCallback(() => session.pacerAt(session.now()), [session]);
+  const cue = session.pacerAt(session.now());
+  const status = ui.status.state === 'error' ? ui.status.message : ui.status.state === 'streaming' ? `Streaming from ${ui.sourceLabel}` : ui.status.state;
+
+  return (
+    <div className="app">
+      <header className="top">
+        <h1>Soothe</h1>
+        <p className="status" aria-live="polite">
+          {status}
+          {ui.recording.sessionId ? ' · recording' : ''}
+        </p>
+      </header>
+      <main className="layout">
+        <section className="pacer" aria-label="Breathing pacer">
+          <PacerCanvas phaseNow={phaseNow} reducedMotion={systemReduced} label={`Breathing pacer at ${ui.pacer.breathsPerMin} breaths per minute`} />
+          <p className="cue" aria-hidden="true">
+            {STAGE_WORDS[cue.stage]}
+          </p>
+        </section>
+        <aside className="metrics" aria-label="Live measures">
+          <div className="metric">
+            <span className="metric-name" id="hr-name">
+              Heart rate
+            </span>
+            <span className="metric-value" aria-label="Heart rate" data-testid="heart-rate">
+              {fmt(ui.hrBpm)}
+            </span>
+            <span className="metric-unit">beats/min</span>
+          </div>
+          <div className="metric">
+            <span className="metric-name">RMSSD</span>
+            <span className="metric-value" aria-label="RMSSD" data-testid="rmssd">
+              {ui.rmssdMs === null ? `collecting… ${Math.round(ui.rmssdFill * 100)} %` : fmt(ui.rmssdMs)}
+            </span>
+            <span className="metric-unit">ms over {Math.round(60)} s</span>
+          </div>
+          <div className="metric">
+            <span className="metric-name">Last interval</span>
+            <span className="metric-value" aria-label="Last RR interval" data-testid="last-rr">
+              {fmt(ui.lastRrMs)}
+            </span>
+            <span className="metric-unit">ms</span>
+          </div>
+          <form className="controls" aria-label="Pacer settings" onSubmit={(e) => e.preventDefault()}>
+            <label htmlFor={rateId}>
+              Breathing rate: <output data-testid="pacer-rate">{ui.pacer.breathsPerMin.toFixed(1)}</output> breaths/min
+            </label>
+            <input
+              id={rateId}
+              type="range"
+              min={PACER_MIN_BREATHS_PER_MIN}
+              max={PACER_MAX_BREATHS_PER_MIN}
+              step={PACER_RATE_STEP}
+              value={ui.pacer.breathsPerMin}
+              aria-label="Breathing rate (breaths per minute)"
+              onChange={(e) => session.setPacer({ breathsPerMin: Number(e.currentTarget.value) })}
+            />
+            <label htmlFor={ratioId}>
+              Breathing in: <output>{Math.round(ui.pacer.inhaleShare * 100)}</output> % of each breath
+            </label>
+            <input
+              id={ratioId}
+              type="range"
+              min={0.3}
+              max={0.7}
+              step={0.05}
+              value={ui.pacer.inhaleShare}
+              aria-label="Share of each breath spent breathing in"
+              onChange={(e) => session.setPacer({ inhaleShare: Number(e.currentTarget.value) })}
+            />
+          </form>
+        </aside>
+        <section className="chart" aria-label="Tachogram">
+          <Tachogram tS={ui.tachogram.tS} rrMs={ui.tachogram.rrMs} />
+        </section>
+      </main>
+      <footer className="foot">
+        <p>Breathe gently; stop if you feel dizzy or uncomfortable. Soothe is a training tool, not a medical device.</p>
+        {ui.recording.error ? (
+          <p role="alert" className="notice">
+            {ui.recording.error}
+          </p>
+        ) : null}
+      </footer>
+    </div>
+  );
+}

@@ -8,6 +8,7 @@ type Command = { readonly summary: string; readonly load: () => Promise<{ run(ar
 
 const COMMANDS: Record<string, Command> = {
   simulate: { summary: 'print simulated RR intervals (ms), one per line', load: () => import('./simulate') },
+  analyze: { summary: 'HRV report of an RR file (artifact correction, time/frequency domain, coherence)', load: () => import('./analyze') },
   beats: { summary: 'detect pulse beats in a recorded PPG file (times s, intervals ms)', load: () => import('./beats') },
 };
 

@@ -1,0 +1,34 @@
+/**
+ * The evenly sampled tachogram for spectral analysis (the datasets' `parameters.own_welch`
+ * definition): NN values placed at their beat times tₖ = Σ₍ᵢ≤ₖ₎ NNᵢ − NN₀ (s; t = 0 at the first
+ * interval), a not-a-knot cubic spline through (tₖ, NNₖ), sampled on the grid t = j / fsHz,
+ * j = 0, 1, … while t ≤ t_last. Units: ms at times in s.
+ */
+import { interpolateCubicSpline } from './interpolate-cubic-spline';
+
+export const TACHOGRAM_RATE_HZ = 4;
+
+/** Beat times (s) of the intervals in `nnMs`, t₀ = 0. */
+export function computeBeatTimesS(nnMs: ArrayLike<number>): Float64Array {
+  const n = nnMs.length;
+  const t = new Float64Array(n);
+  let acc = 0;
+  for (let k = 1; k < n; k++) {
+    acc += nnMs[k] as number;
+    t[k] = acc / 1000;
+  }
+  return t;
+}
+
+/**
+ * Resample `nnMs` at `rateHz` with a cubic spline over its beat times; `valuesMs` (same length,
+ * e.g. the detrended series) replaces the values while the times still come from `nnMs`.
+ */
+export function resampleTachogram(nnMs: ArrayLike<number>, rateHz = TACHOGRAM_RATE_HZ, valuesMs: ArrayLike<number> = nnMs): Float64Array {
+  const t = computeBeatTimesS(nnMs);
+  const last = t[t.length - 1] ?? 0;
+  const count = Math.floor(last * rateHz + 1e-9) + 1;
+  const grid = new Float64Array(count);
+  for (let j = 0; j < count; j++) grid[j] = j / rateHz;
+  return interpolateCubicSpline(t, valuesMs, grid);
+}

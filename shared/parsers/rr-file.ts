@@ -1,0 +1,194 @@
+/**
+ * Reading RR-interval files (pure: takes the file's text, returns intervals in ms).
+ *
+ * Formats (`format`):
+ *  - 'rr-ms' / 'rr-s': one interval per line, ms or s (Elite HRV's .txt export is this: one RR in
+ *    ms per line). 'auto' picks s when the median value is below 10 (no RR is 10 ms; none is 10 s).
+ *  - 'kubios': a Kubios HRV text export or an RR file prepared for Kubios: header/metadata lines
+ *    (anything before the first numeric row) are skipped, then a column of RR in s or ms, or two
+ *    columns time + RR (the last numeric column is taken as RR; unit detected as above).
+ *  - 'csv': a CSV/TSV/semicolon table with a header row; the RR column is the first whose header
+ *    matches rr / ibi / interval (Polar Sensor Logger "RR-interval [ms]" with ';', HRV Logger's RR
+ *    export "date,rr,since start", Elite HRV / generic "RR", our datasets' "rr_ms"); the unit comes
+ *    from the header ("[ms]", "(s)", "_ms", "_s") or is detected as above.
+ *  - 'soothe': a Soothe session's events.ndjson (lines {"kind":"beat","tMs":…,"rrMs":…}); other
+ *    kinds are ignored. (The CLI reads it from a session folder; see main/cli/analyze.ts.)
+ * Bad input gets an RrFileError naming the 1-based line: empty file, text where a number is due,
+ * non-positive intervals, intervals outside the physiological range below.
+ */
+
+/** Shortest interval accepted, ms (600 beats/min: no heart, so a unit or parsing error). */
+export const MIN_RR_MS = 100;
+/** Longest interval accepted, ms (a 10 s pause is beyond any usable recording). */
+export const MAX_RR_MS = 10_000;
+/** Median below this (as read) means the file is in seconds. */
+const SECONDS_BELOW = 10;
+
+export type RrFileFormat = 'auto' | 'rr-ms' | 'rr-s' | 'kubios' | 'csv' | 'soothe';
+
+export interface RrFile {
+  readonly rrMs: number[];
+  /** Format actually used. */
+  readonly format: Exclude<RrFileFormat, 'auto'>;
+  /** 1-based source line of each interval. */
+  readonly lines: number[];
+}
+
+export class RrFileError extends Error {
+  constructor(
+    readonly line: number | null,
+    message: string,
+  ) {
+    super(line === null ? message : `line ${line}: ${message}`);
+    this.name = 'RrFileError';
+  }
+}
+
+const NUMBER = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/;
+
+function toNumber(s: string): number | null {
+  const t = s.trim().replace(/^"(.*)"$/, '$1').trim();
+  if (!NUMBER.test(t)) return null;
+  return Number(t.replace(',', '.'));
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function finish(values: number[], lines: number[], unit: 'ms' | 's' | 'auto', format: RrFile['format']): RrFile {
+  if (values.length === 0) throw new RrFileError(null, 'no RR intervals found (empty file?)');
+  const seconds = unit === 's' || (unit === 'auto' && median(values) < SECONDS_BELOW);
+  const rrMs = values.map((v, i) => {
+    const ms = seconds ? v * 1000 : v;
+    const line = lines[i] ?? null;
+    if (!(ms > 0)) throw new RrFileError(line, `interval must be positive, got ${v}`);
+    if (ms < MIN_RR_MS || ms > MAX_RR_MS)
+      throw new RrFileError(line, `interval ${v}${seconds ? ' s' : ' ms'} is outside ${MIN_RR_MS}–${MAX_RR_MS} ms (wrong unit or not an RR file?)`);
+    return ms;
+  });
+  return { rrMs, format: format === 'rr-ms' && seconds ? 'rr-s' : format, lines };
+}
+
+function splitLines(text: string): string[] {
+  return text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+}
+
+function parsePlain(text: string, unit: 'ms' | 's' | 'auto', format: RrFile['format']): RrFile {
+  const values: number[] = [];
+  const lines: number[] = [];
+  splitLines(text).forEach((raw, i) => {
+    const s = raw.trim();
+    if (s === '') return;
+    const v = toNumber(s);
+    if (v === null) throw new RrFileError(i + 1, `expected one RR interval (a number), got "${s.slice(0, 40)}"`);
+    values.push(v);
+    lines.push(i + 1);
+  });
+  return finish(values, lines, unit, format);
+}
+
+function splitRow(s: string): string[] {
+  if (s.includes('\t')) return s.split('\t');
+  if (s.includes(';')) return s.split(';');
+  if (s.includes(',')) return s.split(',');
+  return s.trim().split(/\s+/);
+}
+
+function parseKubios(text: string): RrFile {
+  const values: number[] = [];
+  const lines: number[] = [];
+  let started = false;
+  splitLines(text).forEach((raw, i) => {
+    const s = raw.trim();
+    if (s === '') return;
+    const cells = splitRow(s).map((c) => c.trim()).filter((c) => c !== '');
+    const nums = cells.map(toNumber);
+    const numeric = nums.length > 0 && nums.every((v) => v !== null);
+    if (!numeric) {
+      if (started) throw new RrFileError(i + 1, `expected RR data, got "${s.slice(0, 40)}"`);
+      return; // header / metadata before the data
+    }
+    started = true;
+    values.push(nums[nums.length - 1] as number);
+    lines.push(i + 1);
+  });
+  return finish(values, lines, 'auto', 'kubios');
+}
+
+const RR_HEADER = /(^|[^a-z])(rr|ibi|nn|interval|rri)([^a-z]|$)|rr[-_ ]?interval|^rr/i;
+
+function parseCsv(text: string): RrFile {
+  const all = splitLines(text);
+  const headerAt = all.findIndex((l) => l.trim() !== '');
+  if (headerAt < 0) throw new RrFileError(null, 'no RR intervals found (empty file?)');
+  const header = splitRow(all[headerAt] as string).map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
+  if (header.every((h) => toNumber(h) !== null)) return parseKubios(text); // no header: numeric table
+  const col = header.findIndex((h) => RR_HEADER.test(h));
+  if (col < 0) throw new RrFileError(headerAt + 1, `no RR column in the header (looked for rr, ibi, interval): "${all[headerAt]?.slice(0, 60)}"`);
+  const name = header[col] as string;
+  const unit: 'ms' | 's' | 'auto' = /\[ms\]|\(ms\)|_ms\b|\bms\b/i.test(name) ? 'ms' : /\[s\]|\(s\)|_s\b|\bsec/i.test(name) ? 's' : 'auto';
+  const delim = (all[headerAt] as string).includes('\t') ? '\t' : (all[headerAt] as string).includes(';') ? ';' : ',';
+  const values: number[] = [];
+  const lines: number[] = [];
+  for (let i = headerAt + 1; i < all.length; i++) {
+    const s = (all[i] as string).trim();
+    if (s === '') continue;
+    const cell = s.split(delim)[col];
+    const v = cell === undefined ? null : toNumber(cell);
+    if (v === null) throw new RrFileError(i + 1, `column "${name}" is not a number: "${(cell ?? '').slice(0, 40)}"`);
+    values.push(v);
+    lines.push(i + 1);
+  }
+  return finish(values, lines, unit, 'csv');
+}
+
+function parseSoothe(text: string): RrFile {
+  const values: number[] = [];
+  const lines: number[] = [];
+  splitLines(text).forEach((raw, i) => {
+    const s = raw.trim();
+    if (s === '') return;
+    let e: unknown;
+    try {
+      e = JSON.parse(s);
+    } catch {
+      throw new RrFileError(i + 1, 'not a JSON event');
+    }
+    if (typeof e !== 'object' || e === null || (e as { kind?: unknown }).kind !== 'beat') return;
+    const rr = (e as { rrMs?: unknown }).rrMs;
+    if (typeof rr !== 'number') throw new RrFileError(i + 1, 'beat event without a numeric rrMs');
+    values.push(rr);
+    lines.push(i + 1);
+  });
+  return finish(values, lines, 'ms', 'soothe');
+}
+
+function detect(text: string): Exclude<RrFileFormat, 'auto'> {
+  const first = splitLines(text).find((l) => l.trim() !== '')?.trim() ?? '';
+  if (first.startsWith('{')) return 'soothe';
+  if (toNumber(first) !== null) return 'rr-ms'; // plain numbers (unit detected)
+  if (/kubios/i.test(text.slice(0, 2000))) return 'kubios';
+  const cells = splitRow(first);
+  if (cells.length > 1 && cells.some((c) => RR_HEADER.test(c.trim().replace(/^"(.*)"$/, '$1')))) return 'csv';
+  if (cells.length > 1 && cells.every((c) => toNumber(c) !== null)) return 'kubios';
+  return 'rr-ms'; // reports the offending line
+}
+
+/** Parse an RR file's text. */
+export function parseRrFile(text: string, format: RrFileFormat = 'auto'): RrFile {
+  const f = format === 'auto' ? detect(text) : format;
+  switch (f) {
+    case 'rr-ms':
+      return parsePlain(text, format === 'auto' ? 'auto' : 'ms', 'rr-ms');
+    case 'rr-s':
+      return parsePlain(text, 's', 'rr-s');
+    case 'kubios':
+      return parseKubios(text);
+    case 'csv':
+      return parseCsv(text);
+    case 'soothe':
+      return parseSoothe(text);
+  }
+}

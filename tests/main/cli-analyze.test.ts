@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RrSimulator } from '../../shared/sim/rr-simulator';
+
+const run = promisify(execFile);
+const ROOT = process.cwd();
+const BIN = resolve(ROOT, 'bin/soothe.mjs');
+let dir = '';
+
+async function soothe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { cwd: ROOT });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(resolve(ROOT, 'dist/node/cli.mjs'))) await run(process.execPath, ['scripts/build-node.mjs'], { cwd: ROOT });
+  dir = mkdtempSync(join(tmpdir(), 'soothe-analyze-'));
+  const sim = new RrSimulator({ seed: 5, ectopicPerBeat: 0 });
+  const rr = Array.from({ length: 400 }, () => sim.next().rrMs);
+  rr[200] = rr[200]! + rr[201]!; // a missed beat at input index 200
+  rr.splice(201, 1);
+  writeFileSync(join(dir, 'rr.txt'), rr.map((v) => v.toFixed(1)).join('\n') + '\n');
+  writeFileSync(join(dir, 'bad.txt'), '800\n810\n820\nabc\n');
+  mkdirSync(join(dir, 'session'));
+  writeFileSync(join(dir, 'session', 'manifest.json'), '{"format":"soothe-session/1"}');
+  let t = 0;
+  writeFileSync(join(dir, 'session', 'events.ndjson'), rr.map((v) => JSON.stringify({ kind: 'beat', tMs: (t += v), rrMs: v })).join('\n') + '\n');
+}, 60_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('soothe analyze (built CLI, child process)', () => {
+  it('--json prints the documented shape and flags the missed beat at its input index', async () => {
+    const r = await soothe(['analyze', join(dir, 'rr.txt'), '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(j)).toEqual(expect.arrayContaining(['beats', 'artifacts', 'time', 'frequency', 'coherence']));
+    expect(j.beats).toBe(399);
+    expect(Object.keys(j.artifacts!)).toEqual(expect.arrayContaining(['method', 'count', 'percent', 'beats']));
+    expect(j.artifacts!.beats).toContainEqual(expect.objectContaining({ index: 200, type: 'missed' }));
+    for (const k of ['meanNnMs', 'sdnnMs', 'rmssdMs', 'pnn50Pct', 'meanHrBpm', 'sd1Ms', 'sd2Ms']) expect(typeof j.time![k]).toBe('number');
+    for (const k of ['vlfMs2', 'lfMs2', 'hfMs2', 'lfHf', 'lfPeakHz', 'hfPeakHz', 'totalMs2']) expect(typeof j.frequency![k]).toBe('number');
+    expect(j.frequency!.method).toBe('welch');
+    expect(typeof j.coherence!.ratio).toBe('number');
+    expect(typeof j.coherence!.peakHz).toBe('number');
+  });
+
+  it('--correction none leaves the series as given', async () => {
+    const j = JSON.parse((await soothe(['analyze', join(dir, 'rr.txt'), '--json', '--correction', 'none'])).stdout) as { artifacts: { count: number; method: string } };
+    expect(j.artifacts).toMatchObject({ count: 0, method: 'none' });
+  });
+
+  it('prints a readable report with the disclaimer, and reads a session folder', async () => {
+    const r = await soothe(['analyze', join(dir, 'session')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Soothe is a training tool, not a medical device');
+    expect(r.stdout).toMatch(/RMSSD\s+\d+\.\d ms/);
+  });
+
+  it('bad input: exit code 1 and an error naming the line', async () => {
+    const r = await soothe(['analyze', join(dir, 'bad.txt')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/line 4: .*abc/);
+    const u = await soothe(['analyze', join(dir, 'rr.txt'), '--correction', 'maybe']);
+    expect(u.code).toBe(1);
+    expect(u.stderr).toMatch(/--correction must be one of/);
+  });
+});

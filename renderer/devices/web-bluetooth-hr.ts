@@ -1,0 +1,405 @@
+/**
+ * Any standard Bluetooth heart-rate strap as a {@link BeatSource}, through Web Bluetooth.
+ *
+ * A strap is usable because it offers the Heart Rate service (0x180D), not because of its name:
+ * Polar H7/H9/H10, Garmin HRM, Wahoo TICKR, Coospo, Decathlon... (docs/bluetooth.md).
+ *
+ * Shape follows muse-js `MuseClient` (STYLE.md §4): UUID constants, `connect()`, public
+ * Observable fields. The Bluetooth object and the clock are injected, so tests pass fakes and the
+ * app passes `navigator.bluetooth` and its session clock. Types here are structural (the few
+ * members we use), so this file compiles without DOM types; `web-bluetooth-compat.ts` checks the
+ * real Web Bluetooth types fit them.
+ *
+ * Flow: `WebBluetoothHr.request(bluetooth)` (from a click: the chooser needs a user gesture) →
+ * `new WebBluetoothHr(device, { clock })` → `connect()`: GATT connect, Heart Rate service,
+ * Heart Rate Measurement (0x2A37) notifications → parse (shared/parsers) → beat times → `rr$`.
+ * Battery level and device information are read when the strap offers them. On link loss
+ * (`gattserverdisconnected`) the status says 'reconnecting' and we retry with backoff
+ * 1, 2, 4 … 30 s; the first interval after the hole carries `afterGap` and a 'gap' diagnostic
+ * gives its exact start and end in data time.
+ */
+import {
+  BehaviorSubject,
+  Subject,
+  Subscription,
+  asyncScheduler,
+  defer,
+  distinctUntilChanged,
+  from,
+  fromEvent,
+  map,
+  retry,
+  share,
+  switchMap,
+  timeout,
+  timer,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
+import type { BeatSource, SourceDiagnostic, SourceStatus } from '../../shared/types/beat-source';
+import type { RrInterval } from '../../shared/types/rr';
+import { parseHeartRateMeasurement, type SensorContact } from '../../shared/parsers/heart-rate-measurement';
+import { BeatTimes, type BeatTimesOptions } from '../../shared/parsers/beat-times';
+
+// --- UUIDs (Bluetooth SIG Assigned Numbers; Web Bluetooth accepts these names) -------------------
+export const HEART_RATE_SERVICE = 'heart_rate'; // 0x180D
+export const HEART_RATE_MEASUREMENT = 'heart_rate_measurement'; // 0x2A37
+export const BATTERY_SERVICE = 'battery_service'; // 0x180F
+export const BATTERY_LEVEL = 'battery_level'; // 0x2A19
+export const DEVICE_INFORMATION = 'device_information'; // 0x180A
+export const MANUFACTURER_NAME = 'manufacturer_name_string'; // 0x2A29
+export const MODEL_NUMBER = 'model_number_string'; // 0x2A24
+export const FIRMWARE_REVISION = 'firmware_revision_string'; // 0x2A26
+/** Polar Measurement Data service (ECG/ACC on H10): asked for now so a later feature needs no new permission. */
+export const POLAR_PMD_SERVICE = 'fb005c80-02e7-f387-1cad-8acd2d8df0c8';
+
+/** How long a connected strap may send heart rate without RR before we say so, ms. */
+export const NO_RR_TIMEOUT_MS = 15_000;
+/** Reconnect backoff: first delay and cap, ms (1, 2, 4, 8, 16, 30, 30 … s). */
+export const RECONNECT_BASE_DELAY_MS = 1000;
+export const RECONNECT_MAX_DELAY_MS = 30_000;
+/** One reconnect attempt (GATT connect + discovery + subscribe) gives up after this, ms. */
+export const RECONNECT_ATTEMPT_TIMEOUT_MS = 20_000;
+
+/** The `requestDevice` options: any strap with the Heart Rate service, no name filter. */
+export function requestOptions(): BleRequestOptions {
+  return {
+    filters: [{ services: [HEART_RATE_SERVICE] }],
+    optionalServices: [BATTERY_SERVICE, DEVICE_INFORMATION, POLAR_PMD_SERVICE],
+  };
+}
+
+// --- The Web Bluetooth members we use (structural; real objects satisfy them) ---------------------
+type Listener = (ev: unknown) => void;
+interface BleEventTarget {
+  addEventListener(type: string, listener: Listener): void;
+  removeEventListener(type: string, listener: Listener): void;
+}
+export interface BleCharacteristic extends BleEventTarget {
+  readonly value?: DataView | undefined;
+  startNotifications(): Promise<unknown>;
+  stopNotifications(): Promise<unknown>;
+  readValue(): Promise<DataView>;
+}
+export interface BleService {
+  getCharacteristic(characteristic: string): Promise<BleCharacteristic>;
+}
+export interface BleGattServer {
+  readonly connected: boolean;
+  connect(): Promise<unknown>;
+  disconnect(): void;
+  getPrimaryService(service: string): Promise<BleService>;
+}
+export interface BleDevice extends BleEventTarget {
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly gatt?: BleGattServer | undefined;
+}
+// Mutable arrays because Web Bluetooth's RequestDeviceOptions declares them so.
+export interface BleRequestOptions {
+  filters: { services: string[] }[];
+  optionalServices: string[];
+}
+export interface BleBluetooth {
+  getAvailability?(): Promise<boolean>;
+  requestDevice(options: BleRequestOptions): Promise<BleDevice>;
+}
+
+export interface DeviceInfo {
+  readonly manufacturer: string | null;
+  readonly model: string | null;
+  readonly firmware: string | null;
+}
+
+export interface WebBluetoothHrOptions {
+  /** Session clock, ms (data-time origin of the session). Read once per notification. */
+  readonly clock: () => number;
+  /** Timers (backoff, no-RR timeout); default asyncScheduler. */
+  readonly scheduler?: SchedulerLike;
+  readonly noRrTimeoutMs?: number;
+  readonly reconnectBaseDelayMs?: number;
+  readonly reconnectMaxDelayMs?: number;
+  readonly reconnectAttemptTimeoutMs?: number;
+  readonly beatTimes?: BeatTimesOptions;
+}
+
+// --- Kind messages --------------------------------------------------------------------------------
+export const MESSAGES = {
+  unavailable:
+    'This browser or computer has no Bluetooth we can use. Check that Bluetooth is switched on. ' +
+    'Chrome or Edge on Linux needs Web Bluetooth enabled (chrome://flags/#enable-web-bluetooth, or ' +
+    'chrome://flags/#enable-experimental-web-platform-features); Firefox and Safari have no Web Bluetooth. ' +
+    'The Soothe desktop app works without any flag.',
+  cancelled: 'No strap was chosen. When you are ready, press Connect again and pick your strap from the list.',
+  notFound:
+    'No heart-rate strap was found. Put the strap on (moisten the electrodes so it wakes up), make sure no phone or ' +
+    'watch is connected to it, then press Connect again.',
+  noHrService: 'This device does not offer the standard heart-rate service, so Soothe cannot read beats from it.',
+  noRr:
+    'Your strap sends heart rate but no beat intervals; HRV needs RR intervals. Chest straps such as Polar H10, ' +
+    'Garmin HRM or Wahoo TICKR send them; some optical armbands and watches do not.',
+  noData: 'Connected, but the strap sends nothing yet. Check that it is worn snugly with moistened electrodes.',
+  noContact: 'No skin contact: moisten the electrodes and check the strap sits snugly below the chest.',
+  contactBack: 'Skin contact is back.',
+  insecure:
+    'Bluetooth is not allowed here: Soothe must be opened from a secure address (https or localhost), and ' +
+    'the connection must start from a button press.',
+  denied:
+    'Bluetooth permission was refused. On macOS, allow it under System Settings › Privacy & Security › Bluetooth; ' +
+    'on Windows, under Settings › Privacy › Bluetooth (or Radios). Then press Connect again.',
+  network:
+    'The strap did not answer. Move closer, make sure no other app or phone is connected to it, then try again.',
+  notSupported: 'The strap refused to send heart-rate updates. Switch it off and on (take it off for a minute), then try again.',
+  busy: 'Bluetooth is busy or switched off. Switch Bluetooth on and try again.',
+} as const;
+
+/** Raised by {@link WebBluetoothHr.request} when there is no usable Bluetooth. */
+export class BluetoothUnavailableError extends Error {
+  override readonly name = 'BluetoothUnavailableError';
+  constructor() {
+    super(MESSAGES.unavailable);
+  }
+}
+
+/**
+ * A kind, actionable sentence for any error from Web Bluetooth (DOMException names per the Web
+ * Bluetooth spec and Chromium's messages), for the UI to show as is.
+ */
+export function describeBluetoothError(e: unknown): string {
+  const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
+  const message = typeof e === 'object' && e !== null && 'message' in e ? String((e as { message: unknown }).message) : String(e);
+  switch (name) {
+    case 'BluetoothUnavailableError':
+      return MESSAGES.unavailable;
+    case 'NotFoundError':
+      if (/cancel/i.test(message)) return MESSAGES.cancelled;
+      if (/adapter|bluetooth.*(not available|off)/i.test(message)) return MESSAGES.unavailable;
+      if (/service/i.test(message)) return MESSAGES.noHrService;
+      return MESSAGES.notFound;
+    case 'SecurityError':
+      return MESSAGES.insecure;
+    case 'NotAllowedError':
+      return MESSAGES.denied;
+    case 'NetworkError':
+    case 'TimeoutError':
+      return MESSAGES.network;
+    case 'NotSupportedError':
+      return MESSAGES.notSupported;
+    case 'InvalidStateError':
+      return MESSAGES.busy;
+    case 'AbortError':
+      return 'The connection attempt was stopped. Press Connect to try again.';
+    default:
+      return `Bluetooth error: ${message || 'unknown'}. Press Connect to try again.`;
+  }
+}
+
+/** Delay before reconnect attempt `attempt` (1-based), ms: base × 2^(attempt−1), capped. */
+export function reconnectDelayMs(attempt: number, baseMs = RECONNECT_BASE_DELAY_MS, maxMs = RECONNECT_MAX_DELAY_MS): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+const fmtS = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
+
+export class WebBluetoothHr implements BeatSource {
+  /**
+   * Opens the browser's (or Electron's) device chooser for any heart-rate strap. Call it
+   * directly from a click handler: `requestDevice` needs a user gesture.
+   * @throws BluetoothUnavailableError, or the DOMException from `requestDevice` (pass it to
+   *   {@link describeBluetoothError}).
+   */
+  static async request(bluetooth: BleBluetooth | null | undefined): Promise<BleDevice> {
+    if (!bluetooth) throw new BluetoothUnavailableError();
+    if (bluetooth.getAvailability && !(await bluetooth.getAvailability())) throw new BluetoothUnavailableError();
+    return bluetooth.requestDevice(requestOptions());
+  }
+
+  readonly kind = 'ble' as const;
+  readonly label: string;
+
+  private readonly status = new BehaviorSubject<SourceStatus>({ state: 'idle' });
+  private readonly rr = new Subject<RrInterval>();
+  private readonly diagnostics = new Subject<SourceDiagnostic>();
+  private readonly deviceHr = new Subject<number>();
+  private readonly contact = new BehaviorSubject<SensorContact | null>(null);
+  private readonly battery = new BehaviorSubject<number | null>(null);
+  private readonly info = new BehaviorSubject<DeviceInfo | null>(null);
+
+  readonly rr$: Observable<RrInterval> = this.rr.asObservable();
+  readonly status$: Observable<SourceStatus> = this.status.asObservable();
+  readonly diagnostics$: Observable<SourceDiagnostic> = this.diagnostics.asObservable();
+  /** Heart rate the strap reports, bpm (0 = not locked on yet, not emitted). */
+  readonly deviceHr$: Observable<number> = this.deviceHr.asObservable();
+  /** Sensor contact as the strap reports it; null until the first packet. */
+  readonly contact$: Observable<SensorContact | null> = this.contact.pipe(distinctUntilChanged());
+  /** Battery level, percent; null when unknown or not offered. */
+  readonly battery$: Observable<number | null> = this.battery.asObservable();
+  readonly deviceInfo$: Observable<DeviceInfo | null> = this.info.asObservable();
+
+  /** Packets rejected by the parser so far (also reported one by one on diagnostics$). */
+  malformedCount = 0;
+
+  private readonly beatTimes: BeatTimes;
+  private readonly scheduler: SchedulerLike;
+  private readonly life = new Subscription();
+  private connection: Subscription | null = null;
+  private reconnecting: Subscription | null = null;
+  private characteristic: BleCharacteristic | null = null;
+  private stopped = false;
+  private packets = 0;
+  private rrCount = 0;
+  private linkLostAtMs: number | null = null;
+
+  constructor(
+    private readonly device: BleDevice,
+    private readonly opts: WebBluetoothHrOptions,
+  ) {
+    this.label = device.name && device.name.length > 0 ? device.name : 'Heart-rate strap';
+    this.beatTimes = new BeatTimes(opts.beatTimes);
+    this.scheduler = opts.scheduler ?? asyncScheduler;
+  }
+
+  /**
+   * Connects, subscribes to heart-rate notifications and starts watching for link loss.
+   * Rejects (and sets status 'error' with a kind message) when the first connection fails.
+   */
+  async connect(): Promise<void> {
+    if (this.stopped) throw new Error('WebBluetoothHr: stopped; create a new source to connect again');
+    this.status.next({ state: 'connecting', detail: `Connecting to ${this.label}…` });
+    try {
+      await this.connectOnce();
+    } catch (e) {
+      this.status.next({ state: 'error', message: describeBluetoothError(e) });
+      throw e;
+    }
+    this.life.add(fromEvent(this.device, 'gattserverdisconnected').subscribe(() => this.onLinkLost()));
+    this.status.next({ state: 'streaming', detail: this.label });
+    this.life.add(timer(this.opts.noRrTimeoutMs ?? NO_RR_TIMEOUT_MS, this.scheduler).subscribe(() => this.checkRrArrived()));
+  }
+
+  /** Stops streaming and releases the strap. Completes rr$, diagnostics$ and the other streams. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.life.unsubscribe();
+    this.reconnecting?.unsubscribe();
+    this.connection?.unsubscribe();
+    const ch = this.characteristic;
+    this.characteristic = null;
+    if (ch && this.device.gatt?.connected) await ch.stopNotifications().catch(() => undefined);
+    this.device.gatt?.disconnect();
+    this.status.next({ state: 'stopped', detail: `${this.label} disconnected` });
+    for (const s of [this.rr, this.diagnostics, this.deviceHr]) s.complete();
+    for (const s of [this.status, this.contact, this.battery, this.info]) s.complete();
+  }
+
+  /** One GATT connection: connect, discover, subscribe. Extra services are read in the background. */
+  private async connectOnce(): Promise<void> {
+    const gatt = this.device.gatt;
+    if (!gatt) throw Object.assign(new Error('device has no GATT server'), { name: 'NotSupportedError' });
+    await gatt.connect();
+    const service = await gatt.getPrimaryService(HEART_RATE_SERVICE);
+    const ch = await service.getCharacteristic(HEART_RATE_MEASUREMENT);
+    this.connection?.unsubscribe();
+    // Listen before starting notifications so the first packet is not missed.
+    const values$ = fromEvent(ch, 'characteristicvaluechanged').pipe(
+      map(() => ({ value: ch.value, arrivalMs: this.opts.clock() })),
+      share(),
+    );
+    const connection = values$.subscribe(({ value, arrivalMs }) => this.onPacket(value, arrivalMs));
+    this.connection = connection;
+    try {
+      await ch.startNotifications();
+    } catch (e) {
+      connection.unsubscribe();
+      throw e;
+    }
+    this.characteristic = ch;
+    void this.readExtras(gatt);
+  }
+
+  private onPacket(value: DataView | undefined, arrivalMs: number): void {
+    this.packets++;
+    if (!value) return;
+    const parsed = parseHeartRateMeasurement(value);
+    if (!parsed.ok) {
+      this.malformedCount++;
+      this.diagnostics.next({ kind: 'malformed', message: `heart-rate packet skipped: ${parsed.reason}`, tMs: arrivalMs });
+      return;
+    }
+    const m = parsed.value;
+    if (m.hrBpm > 0) this.deviceHr.next(m.hrBpm);
+    const before = this.contact.value;
+    this.contact.next(m.contact);
+    if (m.contact === 'not-detected' && before !== 'not-detected') this.diagnostics.next({ kind: 'contact', message: MESSAGES.noContact, tMs: arrivalMs });
+    if (before === 'not-detected' && m.contact === 'detected') this.diagnostics.next({ kind: 'contact', message: MESSAGES.contactBack, tMs: arrivalMs });
+    const step = this.beatTimes.next(m, arrivalMs);
+    for (const d of step.diagnostics) this.diagnostics.next(d);
+    for (const b of step.beats) {
+      this.rrCount++;
+      this.rr.next(b);
+    }
+  }
+
+  private checkRrArrived(): void {
+    if (this.rrCount > 0 || this.stopped) return;
+    const message = this.packets > 0 ? MESSAGES.noRr : MESSAGES.noData;
+    this.diagnostics.next({ kind: 'quality', message, tMs: this.opts.clock() });
+    if (this.status.value.state === 'streaming') this.status.next({ state: 'streaming', detail: message });
+  }
+
+  private onLinkLost(): void {
+    if (this.stopped || this.reconnecting) return;
+    this.connection?.unsubscribe();
+    this.connection = null;
+    this.characteristic = null;
+    this.beatTimes.interrupt();
+    const lostAt = this.opts.clock();
+    this.linkLostAtMs = lostAt;
+    this.diagnostics.next({ kind: 'info', message: `link to ${this.label} lost at ${fmtS(lostAt)}; reconnecting`, tMs: lostAt });
+    let attempt = 0;
+    const base = this.opts.reconnectBaseDelayMs ?? RECONNECT_BASE_DELAY_MS;
+    const max = this.opts.reconnectMaxDelayMs ?? RECONNECT_MAX_DELAY_MS;
+    const attemptTimeout = this.opts.reconnectAttemptTimeoutMs ?? RECONNECT_ATTEMPT_TIMEOUT_MS;
+    const tryOnce$ = defer(() => {
+      attempt++;
+      const delay = reconnectDelayMs(attempt, base, max);
+      this.status.next({ state: 'reconnecting', attempt, detail: `Connection to ${this.label} lost. Reconnecting (attempt ${attempt}, in ${Math.round(delay / 1000)} s)…` });
+      return timer(delay, this.scheduler).pipe(switchMap(() => from(this.connectOnce()).pipe(timeout({ first: attemptTimeout, with: () => { throw Object.assign(new Error('reconnect attempt timed out'), { name: 'TimeoutError' }); }, scheduler: this.scheduler }))));
+    });
+    this.reconnecting = tryOnce$.pipe(retry()).subscribe({
+      next: () => {
+        this.reconnecting?.unsubscribe();
+        this.reconnecting = null;
+        const now = this.opts.clock();
+        this.diagnostics.next({ kind: 'info', message: `reconnected to ${this.label} at ${fmtS(now)} after ${fmtS(now - lostAt)}`, tMs: now });
+        this.status.next({ state: 'streaming', detail: this.label });
+      },
+    });
+  }
+
+  /** Time the link was last lost (session clock, ms), or null. */
+  get lastLinkLossMs(): number | null {
+    return this.linkLostAtMs;
+  }
+
+  private async readExtras(gatt: BleGattServer): Promise<void> {
+    const read = async (service: string, characteristic: string): Promise<DataView | null> => {
+      try {
+        const s = await gatt.getPrimaryService(service);
+        const c = await s.getCharacteristic(characteristic);
+        return await c.readValue();
+      } catch {
+        return null; // not offered, or not allowed: both optional
+      }
+    };
+    const level = await read(BATTERY_SERVICE, BATTERY_LEVEL);
+    if (level && level.byteLength >= 1 && !this.stopped) this.battery.next(level.getUint8(0));
+    const text = (v: DataView | null): string | null =>
+      v && v.byteLength > 0 ? new TextDecoder().decode(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).replace(/\0+$/, '').trim() || null : null;
+    const manufacturer = text(await read(DEVICE_INFORMATION, MANUFACTURER_NAME));
+    const model = text(await read(DEVICE_INFORMATION, MODEL_NUMBER));
+    const firmware = text(await read(DEVICE_INFORMATION, FIRMWARE_REVISION));
+    if ((manufacturer || model || firmware) && !this.stopped) this.info.next({ manufacturer, model, firmware });
+  }
+}

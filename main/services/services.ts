@@ -8,6 +8,7 @@ import type { Settings } from '../../shared/types/settings';
 import { fail, ok, type Result } from '../../shared/ipc/result';
 import { Recorder } from './recorder';
 import { SettingsStore } from './settings-store';
+import { SerialPpgManager } from './serial-ppg';
 
 export type Handlers = { [K in InvokeChannel]: (...args: InvokeArgs<K>) => Promise<InvokeValue<K>> };
 
@@ -33,6 +34,11 @@ export function createServices(opts: ServicesOptions): Services {
   const settings = new SettingsStore(opts.dataDir);
   const recorder = new Recorder(opts.dataDir);
   const bus = new EventEmitter();
+  const serial = new SerialPpgManager({
+    onSamples: (b) => bus.emit('event', 'serial:samples', b),
+    onBeats: (b) => bus.emit('event', 'serial:beats', b),
+    onStatus: (st) => bus.emit('event', 'serial:status', st),
+  });
 
   const handlers: Handlers = {
     'app:info': async () => ({ version: opts.version, shell: opts.shell, platform: process.platform }),
@@ -47,6 +53,12 @@ export function createServices(opts: ServicesOptions): Services {
       return recorder.append(sessionId, events);
     },
     'recording:stop': (sessionId: string) => recorder.stop(sessionId),
+    'serial:list': () => serial.list(),
+    'serial:open': (req) => {
+      if (!req || !isString(req.path)) throw new Error('serial:open needs a device path');
+      return serial.open(req);
+    },
+    'serial:close': () => serial.close(),
   };
 
   return {
@@ -59,7 +71,10 @@ export function createServices(opts: ServicesOptions): Services {
         return () => bus.off('event', l);
       },
     },
-    dispose: () => recorder.closeAll(),
+    dispose: async () => {
+      await serial.close();
+      await recorder.closeAll();
+    },
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import type { Result } from './result';
 import type { Settings } from '../types/settings';
+import type { SerialBeatsBatch, SerialListResult, SerialOpenRequest, SerialSamplesBatch, SerialStatus } from '../types/serial-ppg';
 
 export interface AppInfo {
   readonly version: string;
@@ -39,11 +40,20 @@ export interface Invokes {
   'recording:start': (meta: { readonly source: string; readonly wallClockStartIso: string }) => RecordingStarted;
   'recording:append': (sessionId: string, events: readonly RecordEvent[]) => { readonly written: number };
   'recording:stop': (sessionId: string) => { readonly events: number };
+  /** Serial PPG sensors (main/services/serial-ppg.ts): ports with hints; a typed path also works. */
+  'serial:list': () => SerialListResult;
+  'serial:open': (req: SerialOpenRequest) => SerialStatus;
+  'serial:close': () => { readonly closed: boolean };
 }
 
 /** Main → renderer pushes. */
 export interface Events {
   'app:notice': (notice: { readonly level: 'info' | 'warning' | 'error'; readonly message: string }) => void;
+  /** Raw PPG samples, batched about every 50 ms. */
+  'serial:samples': (batch: SerialSamplesBatch) => void;
+  /** Detected pulse beats and their PPG intervals (RrInterval with ppg: true). */
+  'serial:beats': (batch: SerialBeatsBatch) => void;
+  'serial:status': (status: SerialStatus) => void;
 }
 
 export type InvokeChannel = keyof Invokes;
@@ -63,9 +73,12 @@ export const INVOKE_CHANNELS = [
   'recording:start',
   'recording:append',
   'recording:stop',
+  'serial:list',
+  'serial:open',
+  'serial:close',
 ] as const satisfies readonly InvokeChannel[];
 
-export const EVENT_CHANNELS = ['app:notice'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['app:notice', 'serial:samples', 'serial:beats', 'serial:status'] as const satisfies readonly EventChannel[];
 
 // Compile-time check that the lists are complete (a missing channel is a type error here).
 type Missing<All, Listed> = Exclude<All, Listed>;

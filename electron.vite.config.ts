@@ -7,7 +7,8 @@ import react from '@vitejs/plugin-react';
 // browser edition serves.
 export default defineConfig({
   main: { plugins: [externalizeDepsPlugin()], build: { rollupOptions: { input: resolve('main/index.ts') } } },
-  preload: { build: { rollupOptions: { input: resolve('main/preload/index.ts') } } },
+  // A sandboxed preload runs as a classic script: CommonJS, one self-contained file.
+  preload: { build: { rollupOptions: { input: resolve('main/preload/index.ts'), output: { format: 'cjs', entryFileNames: '[name].cjs' } } } },
   renderer: {
     root: 'renderer',
     plugins: [react()],

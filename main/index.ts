@@ -2,7 +2,8 @@
  * Electron entry: composition only. Every service is a plain Node module (main/services),
  * tested without Electron; this file creates the window and wires the IPC transport.
  */
-import { app, BrowserWindow } from 'electron';
+import type { BrowserWindow } from 'electron';
+import { app } from 'electron';
 import { join } from 'node:path';
 import { createServices } from './services/services';
 import { registerIpc } from './electron/ipc';
@@ -20,7 +21,7 @@ app.whenReady().then(() => {
   const appUrlPrefix = devUrl ?? 'file://';
   registerIpc(services, () => windows, appUrlPrefix);
   const open = (): void => {
-    const w = createMainWindow({ preloadPath: join(__dirname, '../preload/index.mjs'), ...(devUrl ? { devUrl } : {}), indexHtml });
+    const w = createMainWindow({ preloadPath: join(__dirname, '../preload/index.cjs'), ...(devUrl ? { devUrl } : {}), indexHtml });
     windows.push(w);
     w.on('closed', () => windows.splice(windows.indexOf(w), 1));
   };

@@ -1,6 +1,6 @@
 import { Observable, type SchedulerLike, asyncScheduler } from 'rxjs';
 import type { RrInterval } from '../types/rr';
-import { RrSimulator } from '../sim/rr-simulator';
+import type { RrSimulator } from '../sim/rr-simulator';
 
 /**
  * Emits a simulator's beats as their data time comes due on `clock` (ms), checked every

@@ -1,5 +1,6 @@
 // Every benchmark section, in the order RESULTS.md shows them. Add one import + one entry per section.
 import type { BenchSection } from './types';
 import { pipelineBench } from './pipeline.bench';
+import { ppgBench, ppgPtyBench } from './ppg.bench';
 
-export const SECTIONS: readonly BenchSection[] = [pipelineBench];
+export const SECTIONS: readonly BenchSection[] = [pipelineBench, ppgBench, ppgPtyBench];

@@ -1,6 +1,7 @@
 // Every benchmark section, in the order RESULTS.md shows them. Add one import + one entry per section.
 import type { BenchSection } from './types';
 import { pipelineBench } from './pipeline.bench';
+import { hrvBench } from './hrv.bench';
 import { ppgBench, ppgPtyBench } from './ppg.bench';
 
-export const SECTIONS: readonly BenchSection[] = [pipelineBench, ppgBench, ppgPtyBench];
+export const SECTIONS: readonly BenchSection[] = [pipelineBench, ppgBench, ppgPtyBench, hrvBench];

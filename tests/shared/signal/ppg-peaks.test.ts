@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PpgBeatDetector, detectPpgBeats, msptdPeaks, parabolicOffset, SQI_ACCEPTABLE, WIN_LEN_S } from '../../../shared/signal/ppg-peaks';
+import { PpgBeatDetector, detectPpgBeats, msptdPeaks, parabolicOffset, quadraticPeakOffset, SQI_ACCEPTABLE, WIN_LEN_S } from '../../../shared/signal/ppg-peaks';
 import { availablePpgRecordings, loadPpgRecording, quantileSorted, scoreBeats } from '../../helpers/ppg-datasets';
 import { syntheticPpg } from '../../fixtures/synthetic-ppg';
 
@@ -78,4 +78,15 @@ describe.skipIf(avail.missing !== null)(`real recordings in ../shared/datasets/p
       }
     });
   }
+});
+
+describe('quadraticPeakOffset', () => {
+  it('recovers the vertex of a sampled parabola and equals the 3-point rule for w = 1', () => {
+    const f = (t: number): number => 5 - 0.2 * (t - 1.3) ** 2;
+    const y = Float64Array.from({ length: 11 }, (_, i) => f(i - 5));
+    expect(quadraticPeakOffset(y)).toBeCloseTo(1.3, 10);
+    const y3 = Float64Array.of(1, 3, 2);
+    expect(quadraticPeakOffset(y3)).toBeCloseTo(parabolicOffset(1, 3, 2), 12);
+    expect(quadraticPeakOffset(Float64Array.of(1, 1, 1, 1, 1))).toBe(0);
+  });
 });

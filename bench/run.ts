@@ -4,9 +4,11 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SECTIONS } from './sections';
 
-const RESULTS = new URL('./RESULTS.md', import.meta.url);
+// Resolved from the project root (npm runs scripts there), not from the bundle's folder.
+const RESULTS = join(process.cwd(), 'bench', 'RESULTS.md');
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -2,6 +2,7 @@
 import type { BenchSection } from './types';
 import { pipelineBench } from './pipeline.bench';
 import { hrvBench } from './hrv.bench';
+import { pacerFrameBench } from './pacer-frame.bench';
 import { ppgBench, ppgPtyBench } from './ppg.bench';
 
-export const SECTIONS: readonly BenchSection[] = [pipelineBench, ppgBench, ppgPtyBench, hrvBench];
+export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench];

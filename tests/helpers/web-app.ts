@@ -3,11 +3,24 @@
  * serving dist/web), on a free port and a temporary data folder, and reads the URL it prints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+/** The project root: the nearest folder above this file with Soothe's package.json (works bundled too). */
+function findRoot(from: string): string {
+  let dir = from;
+  for (let i = 0; i < 6; i++) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'soothe') return dir;
+    } catch {
+      // not here; go up
+    }
+    dir = resolve(dir, '..');
+  }
+  return process.cwd();
+}
+export const ROOT = findRoot(import.meta.dirname);
 export const WEB_BUILT = existsSync(join(ROOT, 'dist', 'node', 'web.mjs')) && existsSync(join(ROOT, 'dist', 'web', 'index.html'));
 export const WEB_MISSING = 'the built app is missing (dist/node/web.mjs, dist/web): `npm test` builds it first (npm run build:node && npm run build:web)';
 

@@ -325,6 +325,8 @@ export class WebBluetoothHr implements BeatSource {
     if (!parsed.ok) {
       this.malformedCount++;
       this.diagnostics.next({ kind: 'malformed', message: `heart-rate packet skipped: ${parsed.reason}`, tMs: arrivalMs });
+      // Its RR intervals (if any) are lost: do not join the next interval to the previous one.
+      this.beatTimes.interrupt('dropped-packet');
       return;
     }
     const m = parsed.value;

@@ -22,7 +22,8 @@
  *   re-anchored at the arrival, the first interval after the hole gets `afterGap: true`, and a
  *   'gap' diagnostic gives the hole's exact start (last beat before) and end (beat that starts
  *   the first interval after). Nothing is stitched across it.
- * - `interrupt()` (link loss) forces the same treatment on the next packet whatever the lag.
+ * - `interrupt()` (link loss, or a packet the caller dropped as malformed) forces the same
+ *   treatment on the next packet whatever the lag.
  *
  * Limits: a single lost packet can go unnoticed when the lag it adds fits in the normal jitter
  * (the strap sends no sequence number); the missing beat then shortens nothing, it only joins
@@ -50,8 +51,17 @@ export interface BeatGap {
   readonly startMs: number;
   /** Data time of the beat that starts the first interval after the hole, ms. */
   readonly endMs: number;
-  readonly cause: 'lost-packets' | 'interrupted';
+  readonly cause: BeatGapCause;
 }
+
+/** Why beats are missing: detected from arrival times, link loss, or a packet the caller dropped (malformed). */
+export type BeatGapCause = 'lost-packets' | 'interrupted' | 'dropped-packet';
+
+const GAP_WORDS: Record<BeatGapCause, string> = {
+  'lost-packets': 'lost packets',
+  interrupted: 'link lost',
+  'dropped-packet': 'malformed packet dropped',
+};
 
 export interface BeatTimesStep {
   readonly beats: readonly RrInterval[];
@@ -68,7 +78,7 @@ export class BeatTimes {
   private readonly source: RrInterval['source'];
   private lastBeatMs: number | null = null;
   private lastRrMs = 0;
-  private interrupted = false;
+  private interrupted: BeatGapCause | null = null;
   /** Set when an interval was dropped: the next kept interval must not be differenced with the one before. */
   private broken = false;
 
@@ -108,16 +118,16 @@ export class BeatTimes {
     } else {
       const lagMs = arrivalMs - (last + sum);
       const maxLagMs = Math.max(this.periodMs, this.lastRrMs) + this.toleranceMs;
-      if (this.interrupted || lagMs > maxLagMs) {
+      if (this.interrupted !== null || lagMs > maxLagMs) {
         times = backFrom(arrivalMs, rr);
         restart = true;
-        const cause = this.interrupted ? 'interrupted' : 'lost-packets';
+        const cause = this.interrupted ?? 'lost-packets';
         const kept = times.findIndex((t) => t > last);
         const endMs = Math.max(last, (times[kept] ?? arrivalMs) - (rr[kept] ?? 0));
         gap = { startMs: last, endMs, cause };
         diagnostics.push({
           kind: 'gap',
-          message: `${cause === 'interrupted' ? 'link lost' : 'lost packets'}: no beats from ${fmtS(last)} to ${fmtS(endMs)} (${fmtS(endMs - last)}); intervals are not joined across the gap`,
+          message: `${GAP_WORDS[cause]}: no beats from ${fmtS(last)} to ${fmtS(endMs)} (${fmtS(endMs - last)}); intervals are not joined across the gap`,
           tMs: last,
         });
       } else if (lagMs >= 0) {
@@ -151,7 +161,7 @@ export class BeatTimes {
     if (lastBeat !== undefined) {
       this.lastBeatMs = lastBeat.tMs;
       this.lastRrMs = lastBeat.rrMs;
-      this.interrupted = false;
+      this.interrupted = null;
       this.broken = false;
     } else {
       this.broken = true;
@@ -159,16 +169,20 @@ export class BeatTimes {
     return { beats, gap, diagnostics };
   }
 
-  /** The link was lost: the next packet's first interval is marked `afterGap`, and the gap is reported. */
-  interrupt(): void {
-    if (this.lastBeatMs !== null) this.interrupted = true;
+  /**
+   * Beats were lost for a reason the caller knows: the link dropped ('interrupted', default) or
+   * the caller discarded a packet ('dropped-packet', e.g. malformed). The next packet's first
+   * interval is marked `afterGap` and the gap is reported with that cause.
+   */
+  interrupt(cause: Exclude<BeatGapCause, 'lost-packets'> = 'interrupted'): void {
+    if (this.lastBeatMs !== null && this.interrupted !== 'interrupted') this.interrupted = cause;
   }
 
   /** Forget everything (new session or new device). */
   reset(): void {
     this.lastBeatMs = null;
     this.lastRrMs = 0;
-    this.interrupted = false;
+    this.interrupted = null;
     this.broken = false;
   }
 

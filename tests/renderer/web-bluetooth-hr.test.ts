@@ -105,6 +105,14 @@ describe('WebBluetoothHr', () => {
     expect(src.malformedCount).toBe(1);
     expect(got.diag).toEqual([{ kind: 'malformed', message: expect.stringMatching(/^heart-rate packet skipped: odd number of RR bytes/), tMs: 1000 }]);
     expect(got.rr).toEqual([{ rrMs: 1081.0546875, tMs: 2000, source: 'ble' }]);
+    // A packet dropped after the first beat: the next interval is not joined to the previous one.
+    await advance(1000);
+    strap.hrm.notify(bytes('10 3e b1 03 de'));
+    await advance(1000);
+    strap.hrm.notify(bytes('10 3b 53 04'));
+    expect(src.malformedCount).toBe(2);
+    expect(got.rr.at(-1)).toEqual({ rrMs: 1081.0546875, tMs: 4000, source: 'ble', afterGap: true });
+    expect(got.diag.at(-1)).toEqual({ kind: 'gap', message: 'malformed packet dropped: no beats from 2.000 s to 2.919 s (0.919 s); intervals are not joined across the gap', tMs: 2000 });
     await src.stop();
   });
 

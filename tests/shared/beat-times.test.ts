@@ -160,6 +160,16 @@ describe('BeatTimes', () => {
     expect(proc.next({ rrMs: [800] }, 3550).gap).toBeNull();
   });
 
+  it("interrupt('dropped-packet') (a malformed packet the caller skipped) marks the next interval", () => {
+    const proc = new BeatTimes();
+    proc.next({ rrMs: [800] }, 1000);
+    proc.interrupt('dropped-packet');
+    const s = proc.next({ rrMs: [810] }, 2600);
+    expect(s.beats).toEqual([{ rrMs: 810, tMs: 2600, source: 'ble', afterGap: true }]);
+    expect(s.gap).toEqual({ startMs: 1000, endMs: 1790, cause: 'dropped-packet' });
+    expect(s.diagnostics[0]?.message).toMatch(/^malformed packet dropped: no beats from 1\.000 s to 1\.790 s/);
+  });
+
   it('interrupt() before any beat does nothing', () => {
     const proc = new BeatTimes();
     proc.interrupt();

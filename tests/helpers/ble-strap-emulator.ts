@@ -1,0 +1,205 @@
+/**
+ * Soothe's own Bluetooth heart-rate strap for end-to-end tests, emulated inside a real Chromium
+ * through the CDP domains `BluetoothEmulation` (browser target) and `DeviceAccess` (page target).
+ * Every command and pitfall used here is recorded in ../shared/notes/web-bluetooth-emulation.md:
+ *
+ * - a preconnected peripheral with the Heart Rate service (0x180D), Heart Rate Measurement
+ *   (0x2A37, notify + read) with its CCCD (0x2902, without which startNotifications fails), and
+ *   a Battery service (0x180F / 0x2A19) with a level;
+ * - connection, discovery and (un)subscribe operations are answered automatically with success;
+ * - the device chooser is answered once per prompt id (a second answer to the same id crashes
+ *   the browser), by selecting the strap or cancelling, as the test asks;
+ * - CDP cannot push a notification, so `sendNotification(bytes)` makes the page read the same
+ *   characteristic (`navigator.bluetooth.getDevices()` → `readValue()`) and answers the read with
+ *   the payload; Chromium then fires `characteristicvaluechanged` on the app's characteristic;
+ * - `disconnect()` simulates a link loss, which wipes the fake GATT tree, and adds the tree again
+ *   so the app can reconnect.
+ *
+ * The browser must run with `--enable-blink-features=WebBluetooth,WebBluetoothGetDevices`
+ * (see BLE_CHROMIUM_ARGS) and be launched with `chromium.launch` so that
+ * `browser.newBrowserCDPSession()` exists.
+ */
+import type { Browser, CDPSession, Page } from 'playwright-core';
+
+export const BLE_CHROMIUM_ARGS = ['--headless', '--disable-gpu', '--enable-blink-features=WebBluetooth,WebBluetoothGetDevices'];
+
+const uuid16 = (short: string): string => `0000${short}-0000-1000-8000-00805f9b34fb`;
+export const UUIDS = {
+  heartRate: uuid16('180d'),
+  heartRateMeasurement: uuid16('2a37'),
+  cccd: uuid16('2902'),
+  battery: uuid16('180f'),
+  batteryLevel: uuid16('2a19'),
+} as const;
+
+export interface StrapEmulatorOptions {
+  /** Opaque, case-sensitive key in the emulation. */
+  readonly address?: string;
+  readonly name?: string;
+  /** Battery level, percent; null: no battery service. */
+  readonly battery?: number | null;
+}
+
+export type PromptAnswer = 'select' | 'cancel';
+
+interface GattIds {
+  readonly hrm: string;
+  readonly batteryLevel: string | null;
+}
+
+const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+export class BleStrapEmulator {
+  readonly address: string;
+  readonly name: string;
+  /** Operations seen, for assertions: 'connection', 'discovery', 'subscribe-to-notifications', 'read:hrm', ... */
+  readonly log: string[] = [];
+  /** Prompt ids already answered: never answer one twice (it kills the browser). */
+  private readonly answered = new Set<string>();
+  private readonly pendingAnswers: PromptAnswer[] = [];
+  private readonly hrmPayloads: Uint8Array[] = [];
+  private ids: GattIds | null = null;
+  private connectCode = 0;
+
+  private constructor(
+    private readonly browserSession: CDPSession,
+    private readonly pageSession: CDPSession,
+    private readonly page: Page,
+    private readonly opts: StrapEmulatorOptions,
+  ) {
+    this.address = opts.address ?? 'A0:9E:1A:AB:CD:12';
+    this.name = opts.name ?? 'Polar H10 ABCD1234';
+  }
+
+  /** Enables the emulation, adds the strap and starts answering the browser's requests. */
+  static async start(browser: Browser, page: Page, opts: StrapEmulatorOptions = {}): Promise<BleStrapEmulator> {
+    const b = await browser.newBrowserCDPSession();
+    const p = await page.context().newCDPSession(page);
+    const emu = new BleStrapEmulator(b, p, page, opts);
+    await emu.init();
+    return emu;
+  }
+
+  private async init(): Promise<void> {
+    const b = this.browserSession;
+    b.on('BluetoothEmulation.gattOperationReceived', (e) => {
+      if (e.address !== this.address) return;
+      this.log.push(e.type);
+      void b.send('BluetoothEmulation.simulateGATTOperationResponse', { address: e.address, type: e.type, code: e.type === 'connection' ? this.connectCode : 0 }).catch(() => undefined);
+    });
+    b.on('BluetoothEmulation.characteristicOperationReceived', (e) => {
+      void this.onCharacteristicOperation(e.characteristicId, e.type).catch(() => undefined);
+    });
+    this.pageSession.on('DeviceAccess.deviceRequestPrompted', (e) => {
+      if (this.answered.has(e.id)) return;
+      const answer = this.pendingAnswers[0];
+      if (answer === undefined) return;
+      const device = e.devices.find((d) => d.id === this.address);
+      if (answer === 'select' && !device) return; // the list may fill in a later event with the same id
+      this.answered.add(e.id);
+      this.pendingAnswers.shift();
+      this.log.push(`prompt:${answer}`);
+      const done =
+        answer === 'select'
+          ? this.pageSession.send('DeviceAccess.selectPrompt', { id: e.id, deviceId: this.address })
+          : this.pageSession.send('DeviceAccess.cancelPrompt', { id: e.id });
+      void done.catch(() => undefined);
+    });
+    await b.send('BluetoothEmulation.enable', { state: 'powered-on', leSupported: true });
+    await b.send('BluetoothEmulation.simulatePreconnectedPeripheral', {
+      address: this.address,
+      name: this.name,
+      manufacturerData: [],
+      knownServiceUuids: [UUIDS.heartRate],
+    });
+    await this.addGattTree();
+    await this.pageSession.send('DeviceAccess.enable');
+  }
+
+  private async onCharacteristicOperation(characteristicId: string, type: string): Promise<void> {
+    const b = this.browserSession;
+    const ids = this.ids;
+    const which = characteristicId === ids?.hrm ? 'hrm' : characteristicId === ids?.batteryLevel ? 'battery' : 'other';
+    this.log.push(`${type}:${which}`);
+    if (type === 'read') {
+      let data: Uint8Array | undefined;
+      if (which === 'hrm') data = this.hrmPayloads.shift();
+      if (which === 'battery') data = Uint8Array.of(this.opts.battery ?? 0);
+      if (data === undefined) {
+        await b.send('BluetoothEmulation.simulateCharacteristicOperationResponse', { characteristicId, type: 'read', code: 0x02 }); // Read Not Permitted
+        return;
+      }
+      await b.send('BluetoothEmulation.simulateCharacteristicOperationResponse', { characteristicId, type: 'read', code: 0, data: toBase64(data) });
+      return;
+    }
+    await b.send('BluetoothEmulation.simulateCharacteristicOperationResponse', { characteristicId, type: type as 'write', code: 0 });
+  }
+
+  /** Adds (again) the strap's GATT tree; a link loss wipes it, and the ids change. */
+  private async addGattTree(): Promise<void> {
+    const b = this.browserSession;
+    const address = this.address;
+    const { serviceId } = await b.send('BluetoothEmulation.addService', { address, serviceUuid: UUIDS.heartRate });
+    const { characteristicId: hrm } = await b.send('BluetoothEmulation.addCharacteristic', {
+      serviceId,
+      characteristicUuid: UUIDS.heartRateMeasurement,
+      properties: { notify: true, read: true },
+    });
+    await b.send('BluetoothEmulation.addDescriptor', { characteristicId: hrm, descriptorUuid: UUIDS.cccd });
+    let batteryLevel: string | null = null;
+    if (this.opts.battery !== null && this.opts.battery !== undefined) {
+      const { serviceId: bs } = await b.send('BluetoothEmulation.addService', { address, serviceUuid: UUIDS.battery });
+      ({ characteristicId: batteryLevel } = await b.send('BluetoothEmulation.addCharacteristic', {
+        serviceId: bs,
+        characteristicUuid: UUIDS.batteryLevel,
+        properties: { read: true, notify: true },
+      }));
+    }
+    this.ids = { hrm, batteryLevel };
+  }
+
+  /** The next device chooser gets this answer (one answer per prompt, in order). */
+  answerNextPrompt(answer: PromptAnswer): void {
+    this.pendingAnswers.push(answer);
+  }
+
+  /**
+   * Delivers one Heart Rate Measurement notification with exactly these bytes. Resolves after the
+   * page's `characteristicvaluechanged` listeners have run.
+   */
+  async sendNotification(bytes: Uint8Array): Promise<void> {
+    this.hrmPayloads.push(bytes);
+    // Runs in the page; the code is a string so this Node-typed file needs no DOM types.
+    await this.page.evaluate(`(async () => {
+      const devices = await navigator.bluetooth.getDevices();
+      const device = devices.find((d) => d.gatt && d.gatt.connected);
+      if (!device) throw new Error('emulator: no connected strap in navigator.bluetooth.getDevices()');
+      const service = await device.gatt.getPrimaryService('heart_rate');
+      const ch = await service.getCharacteristic('heart_rate_measurement');
+      await ch.readValue();
+    })()`);
+  }
+
+  /** Link loss: the page gets `gattserverdisconnected`; the GATT tree is added again for reconnection. */
+  async disconnect(): Promise<void> {
+    await this.browserSession.send('BluetoothEmulation.simulateGATTDisconnection', { address: this.address });
+    this.log.push('link-lost');
+    await this.addGattTree();
+  }
+
+  /** HCI code answered to the next connection attempts: 0 = success, 8 = connection timeout. */
+  setConnectionResult(code: number): void {
+    this.connectCode = code;
+  }
+
+  /** Makes `getAvailability()` false (no adapter) or true again. */
+  async setAdapterPresent(present: boolean): Promise<void> {
+    await this.browserSession.send('BluetoothEmulation.setSimulatedCentralState', { state: present ? 'powered-on' : 'absent' });
+  }
+
+  async stop(): Promise<void> {
+    await this.browserSession.send('BluetoothEmulation.disable').catch(() => undefined);
+    await this.browserSession.detach().catch(() => undefined);
+    await this.pageSession.detach().catch(() => undefined);
+  }
+}

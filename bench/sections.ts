@@ -4,5 +4,6 @@ import { pipelineBench } from './pipeline.bench';
 import { hrvBench } from './hrv.bench';
 import { pacerFrameBench } from './pacer-frame.bench';
 import { ppgBench, ppgPtyBench } from './ppg.bench';
+import { bleBench } from './ble.bench';
 
-export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench];
+export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench];

@@ -3,17 +3,13 @@
  * the real device chooser (answered over CDP), our adapter bundled into a tiny page, and the
  * project's strap emulator (tests/helpers/ble-strap-emulator.ts) fed with real-capture packets.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
 import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import { serveBleTestPage, type BleTestPageServer } from '../helpers/ble-test-page-server';
 import { MESSAGES } from '../../renderer/devices/web-bluetooth-hr';
 import { parseHeartRateMeasurement } from '../../shared/parsers/heart-rate-measurement';
 import { BeatTimes } from '../../shared/parsers/beat-times';
@@ -21,19 +17,6 @@ import type { SourceDiagnostic, SourceStatus } from '../../shared/types/beat-sou
 import type { RrInterval } from '../../shared/types/rr';
 
 if (!HAVE_CHROMIUM) console.warn(`skipping Bluetooth e2e: ${CHROMIUM_MISSING}`);
-
-const PAGE_HTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Soothe Bluetooth test page</title></head>
-<body>
-<button id="connect">Connect a strap</button>
-<p><span id="name" aria-label="Strap"></span> <span id="status" role="status" aria-label="Status">idle</span></p>
-<p id="alert" role="alert"></p>
-<p>HR <span id="hr" aria-label="Heart rate"></span> RR <span id="rr" aria-label="Last RR interval"></span>
-battery <span id="battery" aria-label="Battery"></span> contact <span id="contact" aria-label="Sensor contact"></span>
-malformed <span id="malformed" aria-label="Malformed packets">0</span></p>
-<p id="gaps" aria-label="Gaps"></p>
-<script type="module" src="page.js"></script>
-</body></html>`;
 
 interface Capture {
   readonly id: string;
@@ -53,8 +36,7 @@ interface PageBle {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('Bluetooth strap in Chromium (emulated over CDP)', () => {
-  let dir: string;
-  let server: Server;
+  let server: BleTestPageServer;
   let browser: Browser;
   let page: Page;
   let emu: BleStrapEmulator;
@@ -65,39 +47,18 @@ describe.skipIf(!HAVE_CHROMIUM)('Bluetooth strap in Chromium (emulated over CDP)
   const text = async (label: string): Promise<string> => (await page.getByLabel(label, { exact: true }).textContent()) ?? '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'soothe-ble-page-'));
-    await build({
-      entryPoints: [fileURLToPath(new URL('../fixtures/ble-test-page.ts', import.meta.url))],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      outfile: join(dir, 'page.js'),
-      logLevel: 'warning',
-    });
-    writeFileSync(join(dir, 'index.html'), PAGE_HTML);
-    server = createServer((req, res) => {
-      const file = req.url === '/page.js' ? 'page.js' : req.url === '/' ? 'index.html' : null;
-      if (!file) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' }).end(readFileSync(join(dir, file)));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    server = await serveBleTestPage(fileURLToPath(new URL('../fixtures/ble-test-page.ts', import.meta.url)));
     browser = await launchChromium({ args: BLE_CHROMIUM_ARGS });
     page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(server.url);
     emu = await BleStrapEmulator.start(browser, page, { name: 'Polar H10 ABCD1234', battery: 73 });
   });
 
   afterAll(async () => {
     await emu?.stop();
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('cancelled chooser: the kind message, nothing connected', async () => {

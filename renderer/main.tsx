@@ -32,7 +32,7 @@ async function boot(): Promise<void> {
     await session.start();
     root.render(
       <StrictMode>
-        <App session={session} />
+        <App session={session} api={api} />
       </StrictMode>,
     );
     window.addEventListener('beforeunload', () => void session.dispose());

@@ -1,7 +1,11 @@
 import { useCallback, useId, useSyncExternalStore } from 'react';
+import type { SootheApi } from '../../shared/ipc/contract';
 import type { Session } from '../session/session';
 import { PacerCanvas } from '../pixi/PacerCanvas';
 import { Tachogram } from '../components/Tachogram';
+import { PpgWaveform } from '../components/PpgWaveform';
+import { SourcePanel } from '../components/SourcePanel';
+import { HelpText } from '../components/HelpText';
 import { useSystemReducedMotion } from '../hooks/useReducedMotion';
 import { PACER_MAX_BREATHS_PER_MIN, PACER_MIN_BREATHS_PER_MIN, PACER_RATE_STEP, type BreathStage } from '../../shared/pacer/phase';
 
@@ -13,22 +17,23 @@ const STAGE_WORDS: Record<BreathStage, string> = {
 };
 
 const fmt = (v: number | null, digits = 0): string => (v === null ? '—' : v.toFixed(digits));
+const collecting = (fill: number): string => `collecting… ${Math.round(fill * 100)} %`;
 
-export function App({ session }: { readonly session: Session }) {
+export function App({ session, api }: { readonly session: Session; readonly api: SootheApi }) {
   const ui = useSyncExternalStore(session.ui.subscribe, session.ui.get);
   const systemReduced = useSystemReducedMotion();
   const rateId = useId();
   const ratioId = useId();
   const phaseNow = useCallback(() => session.pacerAt(session.now()), [session]);
   const cue = session.pacerAt(session.now());
-  const status = ui.status.state === 'error' ? ui.status.message : ui.status.state === 'streaming' ? `Streaming from ${ui.sourceLabel}` : ui.status.state;
+  const windowS = Math.round(session.rmssdWindowMs / 1000);
 
   return (
     <div className="app">
       <header className="top">
         <h1>Soothe</h1>
         <p className="status" aria-live="polite">
-          {status}
+          {ui.sourceLabel}
           {ui.recording.sessionId ? ' · recording' : ''}
         </p>
       </header>
@@ -39,31 +44,45 @@ export function App({ session }: { readonly session: Session }) {
             {STAGE_WORDS[cue.stage]}
           </p>
         </section>
-        <aside className="metrics" aria-label="Live measures">
-          <div className="metric">
-            <span className="metric-name" id="hr-name">
-              Heart rate
-            </span>
-            <span className="metric-value" aria-label="Heart rate" data-testid="heart-rate">
-              {fmt(ui.hrBpm)}
-            </span>
-            <span className="metric-unit">beats/min</span>
-          </div>
-          <div className="metric">
-            <span className="metric-name">RMSSD</span>
-            <span className="metric-value" aria-label="RMSSD" data-testid="rmssd">
-              {ui.rmssdMs === null ? `collecting… ${Math.round(ui.rmssdFill * 100)} %` : fmt(ui.rmssdMs)}
-            </span>
-            <span className="metric-unit">ms over {Math.round(60)} s</span>
-          </div>
-          <div className="metric">
-            <span className="metric-name">Last interval</span>
-            <span className="metric-value" aria-label="Last RR interval" data-testid="last-rr">
-              {fmt(ui.lastRrMs)}
-            </span>
-            <span className="metric-unit">ms</span>
-          </div>
-          <form className="controls" aria-label="Pacer settings" onSubmit={(e) => e.preventDefault()}>
+        <aside className="side">
+          <section className="panel metrics" aria-label="Live measures">
+            <div className="metric">
+              <span className="metric-name">Heart rate</span>
+              <span className="metric-value" aria-label="Heart rate" data-testid="heart-rate">
+                {fmt(ui.hrBpm)}
+              </span>
+              <span className="metric-unit">beats/min</span>
+            </div>
+            <div className="metric">
+              <span className="metric-name">RMSSD (last {windowS} s)</span>
+              <span className="metric-value" aria-label="RMSSD" data-testid="rmssd">
+                {ui.rmssdMs === null ? collecting(ui.rmssdFill) : fmt(ui.rmssdMs)}
+              </span>
+              <span className="metric-unit">ms</span>
+            </div>
+            <div className="metric">
+              <span className="metric-name">Coherence (64 s)</span>
+              <span className="metric-value" aria-label="Coherence" data-testid="coherence">
+                {ui.coherence === null ? 'collecting…' : fmt(ui.coherence, 2)}
+              </span>
+              <span className="metric-unit">ratio</span>
+            </div>
+            <div className="metric">
+              <span className="metric-name">Breathing (from your heart rhythm)</span>
+              <span className="metric-value" aria-label="Breathing rate" data-testid="breathing-rate">
+                {ui.breathsPerMinMeasured === null ? 'collecting…' : fmt(ui.breathsPerMinMeasured, 1)}
+              </span>
+              <span className="metric-unit">/min (pacer {ui.pacer.breathsPerMin.toFixed(1)})</span>
+            </div>
+            <div className="metric">
+              <span className="metric-name">Last interval</span>
+              <span className="metric-value" aria-label="Last RR interval" data-testid="last-rr">
+                {fmt(ui.lastRrMs)}
+              </span>
+              <span className="metric-unit">ms</span>
+            </div>
+          </section>
+          <form className="panel controls" aria-label="Pacer settings" onSubmit={(e) => e.preventDefault()}>
             <label htmlFor={rateId}>
               Breathing rate: <output data-testid="pacer-rate">{ui.pacer.breathsPerMin.toFixed(1)}</output> breaths/min
             </label>
@@ -91,13 +110,16 @@ export function App({ session }: { readonly session: Session }) {
               onChange={(e) => session.setPacer({ inhaleShare: Number(e.currentTarget.value) })}
             />
           </form>
+          <SourcePanel session={session} api={api} ui={ui} />
         </aside>
-        <section className="chart" aria-label="Tachogram">
-          <Tachogram tS={ui.tachogram.tS} rrMs={ui.tachogram.rrMs} />
+        <section className="panel chart" aria-label="Charts">
+          <Tachogram data={ui.tachogram} ppg={ui.sourceKind === 'serial-ppg'} />
+          {ui.sourceKind === 'serial-ppg' ? <PpgWaveform store={session.ppg} /> : null}
         </section>
       </main>
       <footer className="foot">
         <p>Breathe gently; stop if you feel dizzy or uncomfortable. Soothe is a training tool, not a medical device.</p>
+        <HelpText />
         {ui.recording.error ? (
           <p role="alert" className="notice">
             {ui.recording.error}

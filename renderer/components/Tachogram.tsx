@@ -1,18 +1,14 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-
-interface Props {
-  readonly tS: readonly number[];
-  readonly rrMs: readonly number[];
-}
+import type { TachogramData } from '../session/session';
 
 /**
- * Live tachogram (RR interval per beat over the last two minutes), drawn by uPlot: a
- * well-kept, small charting library with real axes; the chart is created once and only its
- * data is replaced on each low-rate UI update.
+ * Live tachogram (NN interval per beat over the last two minutes) with corrected artifacts
+ * marked at their measured value, drawn by uPlot: a well-kept, small charting library with real
+ * axes. The chart is created once; each low-rate UI update only replaces its data.
  */
-export function Tachogram({ tS, rrMs }: Props) {
+export function Tachogram({ data, ppg }: { readonly data: TachogramData; readonly ppg: boolean }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
 
@@ -29,11 +25,16 @@ export function Tachogram({ tS, rrMs }: Props) {
         scales: { x: { time: false } },
         axes: [
           { ...axis, label: 'session time (s)' },
-          { ...axis, label: 'RR (ms)', size: 56 },
+          { ...axis, label: 'interval (ms)', size: 56, space: 24 },
         ],
-        series: [{}, { stroke: '#7fc8c0', width: 2, points: { show: false } }],
+        series: [
+          {},
+          { label: 'NN', stroke: '#7fc8c0', width: 2, points: { show: false } },
+          // Artifacts: the measured value of each corrected beat, as a warm open ring (never red).
+          { label: 'corrected beat', stroke: '#f3c98b', width: 0, paths: () => null, points: { show: true, size: 9, width: 2, stroke: '#f3c98b', fill: 'transparent' } },
+        ],
       },
-      [[], []],
+      [[], [], []],
       el,
     );
     plot.current = p;
@@ -47,8 +48,18 @@ export function Tachogram({ tS, rrMs }: Props) {
   }, []);
 
   useEffect(() => {
-    plot.current?.setData([tS as number[], rrMs as number[]]);
-  }, [tS, rrMs]);
+    plot.current?.setData([data.tS as number[], data.nnMs as number[], data.artifactMs as (number | null)[]]);
+  }, [data]);
 
-  return <div ref={host} className="tachogram" role="img" aria-label={`Tachogram: RR intervals of the last two minutes, ${rrMs.length} beats`} />;
+  const corrected = data.artifactMs.filter((v) => v !== null).length;
+  return (
+    <div
+      ref={host}
+      className="tachogram"
+      role="img"
+      data-testid="tachogram"
+      data-corrected={corrected}
+      aria-label={`Tachogram: ${ppg ? 'pulse' : 'RR'} intervals of the last two minutes, ${data.nnMs.length} beats, ${corrected} corrected`}
+    />
+  );
 }

@@ -1,34 +1,53 @@
 /**
  * The session: composition root of the live pipeline in the renderer.
  *
- *   beat source (simulator by default) → rollingHrv (data time) → live values
+ *   beat source (simulator by default | BLE strap | serial PPG) → RrInterval
+ *     → liveHrv (artifact correction, RMSSD, coherence, spectrum, RSA; data time) → live values
  *   pacer schedule (pure, shared/pacer) evaluated at the session clock by whoever draws
- *   recording: beats and pacer changes appended to the main-process recorder once a second
+ *   recording: raw beats, artifact labels, metrics, pacer changes and device events, appended to
+ *   the main-process recorder once a second
  *
- * Two read paths: `frame()` for the Pixi ticker (cheap, no allocation beyond the phase object)
- * and `ui` (a Store updated at most 4 times a second) for React.
+ * Two read paths: `pacerAt(now())` for the Pixi ticker (per frame, no allocation beyond the
+ * phase object) and `ui` (a Store updated at most 4 times a second) for React.
  */
-import { BehaviorSubject, NEVER, Subscription, interval, share, type Observable } from 'rxjs';
+import { Subscription, interval, tap, type Observable } from 'rxjs';
 import type { SootheApi, RecordEvent } from '../../shared/ipc/contract';
-import type { RrInterval } from '../../shared/types/rr';
 import type { BeatSource, SourceStatus } from '../../shared/types/beat-source';
+import type { SerialSamplesBatch } from '../../shared/types/serial-ppg';
 import { changePacer, normalizePacer, pacerPhase, startPacer, type PacerPhase, type PacerSchedule, type PacerSettings } from '../../shared/pacer/phase';
-import { RrSimulator } from '../../shared/sim/rr-simulator';
-import { simulatedBeats } from '../../shared/rx/simulated-beats';
-import { rollingHrv } from '../../shared/rx/rolling-hrv';
+import { liveHrv } from '../../shared/rx/live-hrv';
+import type { LiveHrv } from '../../shared/hrv/live-hrv-engine';
 import { Store } from './store';
+import { createSimulatorSource, type SimulatorSource } from './sources';
+
+export interface TachogramData {
+  /** Beat times, s of session time (corrected NN beats). */
+  readonly tS: readonly number[];
+  readonly nnMs: readonly number[];
+  /** The interval as measured where the corrector changed it, else null (drawn as marks). */
+  readonly artifactMs: readonly (number | null)[];
+}
 
 export interface UiSnapshot {
+  readonly sourceKind: BeatSource['kind'];
   readonly sourceLabel: string;
   readonly status: SourceStatus;
   readonly hrBpm: number | null;
   readonly lastRrMs: number | null;
   readonly rmssdMs: number | null;
   readonly rmssdFill: number;
+  readonly coherence: number | null;
+  readonly breathsPerMinMeasured: number | null;
+  readonly rsaPeakToTroughBpm: number | null;
+  readonly artifactPct: number;
+  readonly unreliable: boolean;
   readonly beats: number;
+  readonly diagnostics: { readonly malformed: number; readonly gaps: number; readonly last: string | null };
+  /** Sensor contact as a strap reports it ('not-supported' | 'detected' | 'not-detected'), null when unknown. */
+  readonly contact: string | null;
+  readonly batteryPct: number | null;
   readonly pacer: PacerSettings;
-  /** Recent intervals for the tachogram: beat times (s of session time) and RR (ms). */
-  readonly tachogram: { readonly tS: readonly number[]; readonly rrMs: readonly number[] };
+  readonly tachogram: TachogramData;
   readonly recording: { readonly sessionId: string | null; readonly error: string | null; readonly events: number };
   readonly sessionS: number;
 }
@@ -36,7 +55,7 @@ export interface UiSnapshot {
 export interface SessionOptions {
   readonly api: SootheApi;
   readonly clock: () => number;
-  /** Data-time speed-up (demo/accelerated tests); 1 = real time. */
+  /** Session-time speed-up (demo and accelerated tests); 1 = real time. */
   readonly speed: number;
   readonly pacer: PacerSettings;
   readonly rmssdWindowMs: number;
@@ -45,49 +64,52 @@ export interface SessionOptions {
 
 const TACHOGRAM_WINDOW_MS = 120_000;
 const UI_INTERVAL_MS = 250;
+const RECORD_FLUSH_MS = 1000;
 
-export function createSimulatorSource(sim: RrSimulator, clock: () => number, speed: number): BeatSource {
-  const status$ = new BehaviorSubject<SourceStatus>({ state: 'streaming', detail: 'built-in simulator' });
-  return {
-    kind: 'simulator',
-    label: 'Simulator',
-    rr$: simulatedBeats(sim, { clock, speed }).pipe(share()),
-    status$,
-    diagnostics$: NEVER,
-    stop: async () => status$.next({ state: 'stopped' }),
-  };
-}
+type Live = Omit<UiSnapshot, 'tachogram' | 'sessionS' | 'pacer'>;
 
 export class Session {
   readonly ui: Store<UiSnapshot>;
+  /** Raw PPG samples while a serial sensor is the source (for the waveform view). */
+  readonly ppg: Store<{ readonly tS: number[]; readonly values: number[]; readonly beatsS: number[] }> = new Store({ tS: [], values: [], beatsS: [] });
   private schedule: PacerSchedule;
   private readonly t0: number;
   private readonly subs = new Subscription();
-  private readonly sim: RrSimulator;
-  private tach: { tS: number[]; rrMs: number[] } = { tS: [], rrMs: [] };
-  private live: Omit<UiSnapshot, 'tachogram' | 'sessionS' | 'pacer'>;
+  private sourceSubs = new Subscription();
+  private source: BeatSource | null = null;
+  private tach: { tS: number[]; nnMs: number[]; artifactMs: (number | null)[] } = { tS: [], nnMs: [], artifactMs: [] };
+  private live: Live;
   private uiTimer: ReturnType<typeof setInterval> | undefined;
   private readonly pendingRecord: RecordEvent[] = [];
+  private firstBeatMs: number | null = null;
+  private flushing = false;
 
   constructor(private readonly opts: SessionOptions) {
     this.t0 = opts.clock();
     this.schedule = startPacer(0, opts.pacer);
-    this.sim = new RrSimulator({ seed: opts.seed });
-    this.sim.setBreathing(this.schedule[0]?.settings.breathsPerMin ?? 6, true);
     this.live = {
-      sourceLabel: 'Simulator',
-      status: { state: 'connecting' },
+      sourceKind: 'simulator',
+      sourceLabel: '—',
+      status: { state: 'idle' },
       hrBpm: null,
       lastRrMs: null,
       rmssdMs: null,
       rmssdFill: 0,
+      coherence: null,
+      breathsPerMinMeasured: null,
+      rsaPeakToTroughBpm: null,
+      artifactPct: 0,
+      unreliable: false,
       beats: 0,
+      diagnostics: { malformed: 0, gaps: 0, last: null },
+      contact: null,
+      batteryPct: null,
       recording: { sessionId: null, error: null, events: 0 },
     };
     this.ui = new Store<UiSnapshot>(this.snapshot());
   }
 
-  /** Session time, ms (data time of the simulator; the pacer's clock). */
+  /** Session time, ms: the pacer's clock and every source's data-time origin. */
   now(): number {
     return (this.opts.clock() - this.t0) * this.opts.speed;
   }
@@ -101,21 +123,99 @@ export class Session {
     return this.schedule[this.schedule.length - 1]?.settings ?? this.opts.pacer;
   }
 
+  get rmssdWindowMs(): number {
+    return this.opts.rmssdWindowMs;
+  }
+
   async start(): Promise<void> {
-    const source = createSimulatorSource(this.sim, () => this.now(), 1);
-    this.live = { ...this.live, sourceLabel: source.label };
-    this.subs.add(source.status$.subscribe((status) => (this.live = { ...this.live, status })));
-    this.attach(source.rr$);
     this.uiTimer = setInterval(() => this.ui.set(this.snapshot()), UI_INTERVAL_MS);
-    await this.startRecording(source.label);
+    this.subs.add(interval(RECORD_FLUSH_MS).subscribe(() => void this.flushRecording()));
+    await this.startRecording();
+    await this.useSimulator();
+  }
+
+  /** Back to the built-in simulator (the default source). */
+  async useSimulator(): Promise<void> {
+    const sim = createSimulatorSource(this.opts.seed, () => this.now(), this.now());
+    sim.sim.setBreathing(this.pacerSettings.breathsPerMin, true);
+    await this.useSource(sim);
+  }
+
+  /** Switch to another source: the old one is stopped, metrics restart, the switch is recorded. */
+  async useSource(source: BeatSource, ppgSamples$?: Observable<SerialSamplesBatch>): Promise<void> {
+    const old = this.source;
+    this.sourceSubs.unsubscribe();
+    this.sourceSubs = new Subscription();
+    this.source = source;
+    if (old) await old.stop();
+    this.tach = { tS: [], nnMs: [], artifactMs: [] };
+    this.ppg.set({ tS: [], values: [], beatsS: [] });
+    this.firstBeatMs = null;
+    this.live = {
+      ...this.live,
+      sourceKind: source.kind,
+      sourceLabel: source.label,
+      hrBpm: null,
+      lastRrMs: null,
+      rmssdMs: null,
+      rmssdFill: 0,
+      coherence: null,
+      breathsPerMinMeasured: null,
+      rsaPeakToTroughBpm: null,
+      artifactPct: 0,
+      unreliable: false,
+      diagnostics: { malformed: 0, gaps: 0, last: null },
+      contact: null,
+      batteryPct: null,
+    };
+    this.record('device', { event: 'source', kind: source.kind, label: source.label });
+    this.sourceSubs.add(
+      source.status$.subscribe((status) => {
+        this.live = { ...this.live, status };
+        this.record('device', { event: 'status', ...status });
+      }),
+    );
+    this.sourceSubs.add(
+      source.diagnostics$.subscribe((d) => {
+        const dg = this.live.diagnostics;
+        this.live = {
+          ...this.live,
+          diagnostics: { malformed: dg.malformed + (d.kind === 'malformed' ? 1 : 0), gaps: dg.gaps + (d.kind === 'gap' ? 1 : 0), last: d.message },
+        };
+        this.record('device', { event: 'diagnostic', diagnosticKind: d.kind, message: d.message, ...(d.tMs !== undefined ? { atMs: d.tMs } : {}) });
+      }),
+    );
+    this.sourceSubs.add(
+      source.rr$
+        .pipe(
+          tap((rr) => {
+            if (this.firstBeatMs === null) this.firstBeatMs = rr.tMs - rr.rrMs;
+            this.live = { ...this.live, lastRrMs: rr.rrMs, beats: this.live.beats + 1 };
+            if (rr.ppg) this.ppg.set({ ...this.ppg.get(), beatsS: [...this.ppg.get().beatsS, rr.tMs / 1000] });
+            this.record('beat', { rrMs: rr.rrMs, source: rr.source, ...(rr.ppg ? { ppg: true } : {}), ...(rr.afterGap ? { afterGap: true } : {}) }, rr.tMs);
+          }),
+          liveHrv({ rmssdWindowMs: this.opts.rmssdWindowMs }),
+        )
+        .subscribe((m) => this.onMetrics(m)),
+    );
+    // Optional extras a strap offers (duck-typed: only some sources have them).
+    const extras = source as Partial<{ contact$: Observable<string | null>; battery$: Observable<number | null> }>;
+    if (extras.contact$) this.sourceSubs.add(extras.contact$.subscribe((contact) => (this.live = { ...this.live, contact })));
+    if (extras.battery$) this.sourceSubs.add(extras.battery$.subscribe((batteryPct) => (this.live = { ...this.live, batteryPct })));
+    if (ppgSamples$) this.sourceSubs.add(ppgSamples$.subscribe((b) => this.onPpgSamples(b)));
+  }
+
+  /** The simulator, when it is the source (its breathing follows the pacer). */
+  private get simulator(): SimulatorSource | null {
+    return this.source?.kind === 'simulator' ? (this.source as SimulatorSource) : null;
   }
 
   setPacer(patch: Partial<PacerSettings>): void {
     const settings = normalizePacer({ ...this.pacerSettings, ...patch });
     const at = this.now();
     this.schedule = changePacer(this.schedule, at, settings);
-    this.sim.setBreathing(settings.breathsPerMin, true);
-    this.pendingRecord.push({ kind: 'pacer', tMs: at, data: { ...settings } });
+    this.simulator?.sim.setBreathing(settings.breathsPerMin, true);
+    this.record('pacer', { ...settings }, at);
     this.ui.set(this.snapshot());
     // Remembered for next time; a failed save changes nothing in this session.
     void this.opts.api.invoke('settings:set', { pacer: settings });
@@ -124,6 +224,8 @@ export class Session {
   async dispose(): Promise<void> {
     if (this.uiTimer) clearInterval(this.uiTimer);
     this.subs.unsubscribe();
+    this.sourceSubs.unsubscribe();
+    await this.source?.stop();
     const id = this.live.recording.sessionId;
     if (id) {
       await this.flushRecording();
@@ -131,43 +233,67 @@ export class Session {
     }
   }
 
-  private attach(rr$: Observable<RrInterval>): void {
-    this.subs.add(
-      rr$.subscribe((rr) => {
-        this.tach.tS.push(rr.tMs / 1000);
-        this.tach.rrMs.push(rr.rrMs);
-        const cutoffS = (rr.tMs - TACHOGRAM_WINDOW_MS) / 1000;
-        let drop = 0;
-        while (drop < this.tach.tS.length && (this.tach.tS[drop] ?? 0) < cutoffS) drop++;
-        if (drop > 0) {
-          this.tach.tS.splice(0, drop);
-          this.tach.rrMs.splice(0, drop);
-        }
-        this.live = { ...this.live, lastRrMs: rr.rrMs };
-        this.pendingRecord.push({ kind: 'beat', tMs: rr.tMs, data: { rrMs: rr.rrMs, source: rr.source } });
-      }),
-    );
-    this.subs.add(
-      rr$.pipe(rollingHrv(this.opts.rmssdWindowMs)).subscribe((m) => {
-        this.live = { ...this.live, hrBpm: m.hrBpm, rmssdMs: m.rmssdMs, rmssdFill: m.fill, beats: this.live.beats + 1 };
-      }),
-    );
+  private onMetrics(m: LiveHrv): void {
+    for (const nn of m.nn) {
+      this.tach.tS.push(nn.tMs / 1000);
+      this.tach.nnMs.push(nn.rrMs);
+      this.tach.artifactMs.push(nn.fix === 'none' ? null : nn.originalRrMs);
+    }
+    const cutoffS = (m.tMs - TACHOGRAM_WINDOW_MS) / 1000;
+    let drop = 0;
+    while (drop < this.tach.tS.length && (this.tach.tS[drop] ?? 0) < cutoffS) drop++;
+    if (drop > 0) {
+      this.tach.tS.splice(0, drop);
+      this.tach.nnMs.splice(0, drop);
+      this.tach.artifactMs.splice(0, drop);
+    }
+    for (const l of m.labels) this.record('artifact', { index: l.index, type: l.type, originalRrMs: l.originalRrMs }, m.tMs);
+    const fill = this.firstBeatMs === null ? 0 : Math.min(1, (m.tMs - this.firstBeatMs) / this.opts.rmssdWindowMs);
+    const prev = this.live;
+    this.live = {
+      ...this.live,
+      hrBpm: m.hrBpm,
+      rmssdMs: m.rmssdMs,
+      rmssdFill: fill,
+      coherence: m.coherence?.ratio ?? null,
+      breathsPerMinMeasured: m.rsa?.breathsPerMin ?? null,
+      rsaPeakToTroughBpm: m.rsa?.peakToTroughBpm ?? null,
+      artifactPct: m.artifactPct,
+      unreliable: m.unreliable,
+    };
+    if (m.rmssdMs !== prev.rmssdMs || m.coherence?.ratio !== prev.coherence) {
+      this.record('metric', { rmssdMs: m.rmssdMs, coherence: m.coherence?.ratio ?? null, breathsPerMin: m.rsa?.breathsPerMin ?? null, artifactPct: m.artifactPct, unreliable: m.unreliable }, m.tMs);
+    }
   }
 
-  private async startRecording(source: string): Promise<void> {
-    const r = await this.opts.api.invoke('recording:start', { source, wallClockStartIso: new Date().toISOString() });
+  private onPpgSamples(b: SerialSamplesBatch): void {
+    const cur = this.ppg.get();
+    const tS = cur.tS.slice();
+    const values = cur.values.slice();
+    b.values.forEach((v, k) => {
+      tS.push((b.tMs0 + (k * 1000) / b.fsHz) / 1000);
+      values.push(v);
+    });
+    const keepFrom = Math.max(0, tS.length - Math.round(b.fsHz * 8));
+    this.ppg.set({ tS: tS.slice(keepFrom), values: values.slice(keepFrom), beatsS: cur.beatsS.filter((t) => t >= (tS[keepFrom] ?? 0)) });
+  }
+
+  private record(kind: string, data: Readonly<Record<string, unknown>>, tMs = this.now()): void {
+    if (this.live.recording.sessionId === null && this.live.recording.error !== null) return;
+    this.pendingRecord.push({ kind, tMs, data });
+  }
+
+  private async startRecording(): Promise<void> {
+    const r = await this.opts.api.invoke('recording:start', { source: 'live', wallClockStartIso: new Date().toISOString() });
     if (!r.ok) {
-      this.live = { ...this.live, recording: { ...this.live.recording, error: r.error } };
+      this.live = { ...this.live, recording: { ...this.live.recording, error: `Recording could not start: ${r.error}` } };
       return;
     }
     this.live = { ...this.live, recording: { ...this.live.recording, sessionId: r.value.sessionId } };
-    this.pendingRecord.unshift({ kind: 'pacer', tMs: 0, data: { ...this.pacerSettings } });
-    // Flush once a second; a failed write stops recording with a visible message and keeps the
-    // events in memory (nothing is dropped silently).
-    this.subs.add(interval(1000).subscribe(() => void this.flushRecording()));
+    this.record('pacer', { ...this.pacerSettings }, 0);
   }
 
-  private flushing = false;
+  /** Appends what is pending; a failed write stops recording with a visible message and keeps the events (nothing is dropped silently). */
   private async flushRecording(): Promise<void> {
     const id = this.live.recording.sessionId;
     if (!id || this.flushing || this.pendingRecord.length === 0 || this.live.recording.error) return;
@@ -179,7 +305,7 @@ export class Session {
       this.live = { ...this.live, recording: { ...this.live.recording, events: this.live.recording.events + r.value.written } };
     } else {
       this.pendingRecord.unshift(...batch);
-      this.live = { ...this.live, recording: { ...this.live.recording, error: `Recording stopped: ${r.error}. The session goes on; nothing already written is lost.` } };
+      this.live = { ...this.live, recording: { ...this.live.recording, error: `Recording stopped: ${r.error}. The session goes on; what was already written is kept.` } };
     }
   }
 
@@ -187,7 +313,7 @@ export class Session {
     return {
       ...this.live,
       pacer: this.pacerSettings,
-      tachogram: { tS: [...this.tach.tS], rrMs: [...this.tach.rrMs] },
+      tachogram: { tS: [...this.tach.tS], nnMs: [...this.tach.nnMs], artifactMs: [...this.tach.artifactMs] },
       sessionS: this.now() / 1000,
     };
   }

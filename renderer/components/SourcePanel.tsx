@@ -1,0 +1,140 @@
+import { useId, useState } from 'react';
+import type { SootheApi } from '../../shared/ipc/contract';
+import type { SerialPortChoice } from '../../shared/types/serial-ppg';
+import { DEFAULT_BAUD, SERIAL_BAUD_RATES } from '../../shared/types/serial-ppg';
+import type { Session, UiSnapshot } from '../session/session';
+import { openSerialSource } from '../session/sources';
+import { WebBluetoothHr, describeBluetoothError } from '../devices/web-bluetooth-hr';
+
+const CONTACT_WORDS: Record<string, string> = {
+  detected: 'skin contact: good',
+  'not-detected': 'no skin contact: moisten the electrodes',
+  'not-supported': 'skin contact: not reported by this strap',
+};
+
+/** Where the beats come from: simulator, a Bluetooth strap, or a serial pulse sensor; and the signal's health. */
+export function SourcePanel({ session, api, ui }: { readonly session: Session; readonly api: SootheApi; readonly ui: UiSnapshot }) {
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [serialOpen, setSerialOpen] = useState(false);
+  const [ports, setPorts] = useState<readonly SerialPortChoice[]>([]);
+  const [portNote, setPortNote] = useState<string | null>(null);
+  const [path, setPath] = useState('');
+  const [baud, setBaud] = useState<number>(DEFAULT_BAUD);
+  const pathId = useId();
+  const baudId = useId();
+
+  const connectStrap = async (): Promise<void> => {
+    setMessage(null);
+    setBusy(true);
+    try {
+      // requestDevice must run inside the click's user gesture: it is the first await here.
+      const device = await WebBluetoothHr.request(navigator.bluetooth);
+      const strap = new WebBluetoothHr(device, { clock: () => session.now() });
+      await strap.connect();
+      await session.useSource(strap);
+    } catch (e) {
+      setMessage(describeBluetoothError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const showSerial = async (): Promise<void> => {
+    setSerialOpen(true);
+    const r = await api.invoke('serial:list');
+    if (r.ok) {
+      setPorts(r.value.ports);
+      setPortNote(r.value.note ?? null);
+      if (!path && r.value.ports[0]) setPath(r.value.ports[0].path);
+    } else setPortNote(r.error);
+  };
+
+  const openSerial = async (): Promise<void> => {
+    setMessage(null);
+    setBusy(true);
+    try {
+      const src = await openSerialSource(api, { path: path.trim(), baudRate: baud }, session.now());
+      await session.useSource(src, src.samples$);
+      setSerialOpen(false);
+    } catch (e) {
+      setMessage(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const statusText =
+    ui.status.state === 'error' ? ui.status.message : ui.status.state === 'reconnecting' ? `Reconnecting… ${ui.status.detail ?? ''}` : ui.status.state === 'idle' ? 'idle' : (ui.status.detail ?? ui.status.state);
+
+  return (
+    <section className="panel source" aria-label="Signal source">
+      <h2>Signal</h2>
+      <p data-testid="source-label">
+        {ui.sourceLabel}
+        {ui.sourceKind === 'serial-ppg' ? ' (pulse-rate variability from an optical sensor, not ECG RR)' : ''}
+      </p>
+      <p className="muted" data-testid="source-status" aria-live="polite">
+        {statusText}
+      </p>
+      {ui.contact ? <p className={ui.contact === 'not-detected' ? 'notice' : 'muted'}>{CONTACT_WORDS[ui.contact] ?? ui.contact}</p> : null}
+      {ui.batteryPct !== null ? <p className="muted">battery {ui.batteryPct} %</p> : null}
+      <p className="muted" data-testid="signal-diagnostics">
+        artifacts corrected: <span data-testid="artifact-pct">{ui.artifactPct.toFixed(1)}</span> % of the last {Math.round(session.rmssdWindowMs / 1000)} s
+        {ui.unreliable ? ' (too many to trust this window)' : ''} · packets rejected: <span data-testid="malformed-count">{ui.diagnostics.malformed}</span> · gaps:{' '}
+        <span data-testid="gap-count">{ui.diagnostics.gaps}</span>
+      </p>
+      {ui.diagnostics.last ? <p className="muted">{ui.diagnostics.last}</p> : null}
+      <div className="buttons">
+        <button type="button" onClick={() => void connectStrap()} disabled={busy}>
+          Connect a heart-rate strap
+        </button>
+        <button type="button" onClick={() => void showSerial()} disabled={busy} aria-expanded={serialOpen}>
+          Use a pulse sensor (USB serial)
+        </button>
+        {ui.sourceKind !== 'simulator' ? (
+          <button type="button" onClick={() => void session.useSimulator()} disabled={busy}>
+            Use the simulator
+          </button>
+        ) : null}
+      </div>
+      {serialOpen ? (
+        <form
+          className="serial-form"
+          aria-label="Serial pulse sensor"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void openSerial();
+          }}
+        >
+          <label htmlFor={pathId}>Port (pick one or type its path)</label>
+          <input id={pathId} list={`${pathId}-list`} value={path} onChange={(e) => setPath(e.currentTarget.value)} placeholder="/dev/ttyACM0 or COM3" required />
+          <datalist id={`${pathId}-list`}>
+            {ports.map((p) => (
+              <option key={p.path} value={p.path}>
+                {[p.hint, p.manufacturer, p.vidPid].filter(Boolean).join(' · ')}
+              </option>
+            ))}
+          </datalist>
+          {portNote ? <p className="muted">{portNote}</p> : null}
+          <label htmlFor={baudId}>Baud rate</label>
+          <select id={baudId} value={baud} onChange={(e) => setBaud(Number(e.currentTarget.value))}>
+            {SERIAL_BAUD_RATES.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+          <button type="submit" disabled={busy || path.trim() === ''}>
+            Open the sensor
+          </button>
+        </form>
+      ) : null}
+      {message ? (
+        <p role="alert" className="notice" data-testid="source-message">
+          {message}
+        </p>
+      ) : null}
+    </section>
+  );
+}

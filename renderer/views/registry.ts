@@ -1,0 +1,16 @@
+/**
+ * The app's screens. Each is a component taking ViewProps; add a screen with one entry here.
+ * `nav: false` screens are reachable only by URL (`?view=<id>`), e.g. a client's second window.
+ */
+import type { ComponentType } from 'react';
+import type { ViewProps } from './view-props';
+import { PracticeView } from './PracticeView';
+
+export interface ViewEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly component: ComponentType<ViewProps>;
+  readonly nav: boolean;
+}
+
+export const VIEWS: readonly ViewEntry[] = [{ id: 'practice', title: 'Practice', component: PracticeView, nav: true }];

@@ -41,8 +41,9 @@ export const BATCH_MS = 50;
 export const REOPEN_POLL_MS = 500;
 /** Without a recognised format after this long, the diagnostic is shown (and detection goes on), ms. */
 export const DETECT_DIAGNOSTIC_MS = 4000;
-/** Latest lines format recognition looks at. */
+/** Lines format recognition looks at: the first DETECT_HEAD_LINES (header, banners) and the latest ones. */
 export const MAX_DETECT_LINES = 400;
+export const DETECT_HEAD_LINES = 20;
 /** Lines kept before the format is recognised, replayed once it is (bounded by count and bytes). */
 export const MAX_REPLAY_LINES = 20_000;
 export const MAX_REPLAY_BYTES = 512 * 1024;
@@ -52,6 +53,8 @@ export const MAX_PENDING_SAMPLES = 20_000;
 export const RATE_MEASURE_MS = 3000;
 /** One number per line could be samples or beat intervals: the arrival rate decides, over this long, ms. */
 export const SLOW_STREAM_CHECK_MS = 2000;
+/** After recognition, lines are checked in blocks of this many: over half malformed gives the diagnostic. */
+export const MALFORMED_CHECK_LINES = 200;
 /** Beats whose quality is summarised in the status. */
 const RECENT_SQI_BEATS = 10;
 
@@ -161,6 +164,9 @@ export class SerialPpgSession {
   private detectLines: string[] = [];
   private firstLineMs: number | null = null;
   private detectBytes = 0;
+  private droppedBeforeDetect = 0;
+  private readonly headLines: string[] = [];
+  private readonly headArrivals: number[] = [];
   private detectArrivals: number[] = [];
   private format: PpgFormat | null = null;
   private formatText: string | undefined;
@@ -170,6 +176,8 @@ export class SerialPpgSession {
   private rateSource: string | undefined;
   private rateChecked = false;
   private measuringSaid = false;
+  private checkLines = 0;
+  private checkMalformed = 0;
   private rateArrivals: number[] = [];
   private detector: PpgBeatDetector | null = null;
   private segmentStartMs = 0;
@@ -206,7 +214,10 @@ export class SerialPpgSession {
     this.startMs = this.clock();
     this.setState('opening', `opening ${this.path} at ${this.baudRate} baud`);
     await this.connect();
-    this.timer = setInterval(() => this.flushBatch(), BATCH_MS);
+    this.timer = setInterval(() => {
+      this.flushBatch();
+      this.checkSilence();
+    }, BATCH_MS);
     return this.status();
   }
 
@@ -271,6 +282,14 @@ export class SerialPpgSession {
     }
   }
 
+  /** A device that sends nothing at all never reaches the format check: say so after a while. */
+  private checkSilence(): void {
+    if (this.phase !== 'detecting' || this.state !== 'detecting' || this.warning) return;
+    if (this.clock() - this.detectStartMs < DETECT_DIAGNOSTIC_MS || this.counts.lines > 0) return;
+    this.warning = NO_DATA_MESSAGE;
+    this.setState('detecting', `nothing received from ${this.path} at ${this.baudRate} baud: ${NO_DATA_MESSAGE}`);
+  }
+
   private onUnplug(): void {
     if (this.closed) return;
     this.port?.removeAllListeners();
@@ -310,6 +329,10 @@ export class SerialPpgSession {
 
   private collectForDetection(line: string, now: number): void {
     if (line.trim().length > 0) this.firstLineMs ??= now;
+    if (this.headLines.length < DETECT_HEAD_LINES) {
+      this.headLines.push(line);
+      this.headArrivals.push(now);
+    }
     this.detectLines.push(line);
     this.detectArrivals.push(now);
     this.detectBytes += line.length;
@@ -317,6 +340,7 @@ export class SerialPpgSession {
     while (this.detectLines.length > MAX_REPLAY_LINES || this.detectBytes > MAX_REPLAY_BYTES) {
       this.detectBytes -= this.detectLines.shift()?.length ?? 0;
       this.detectArrivals.shift();
+      this.droppedBeforeDetect++;
     }
   }
 
@@ -328,8 +352,14 @@ export class SerialPpgSession {
       ...(this.req.format ? { kind: this.req.format } : {}),
       ...(this.req.column !== undefined ? { column: this.req.column } : {}),
     };
-    const from = Math.max(0, this.detectLines.length - MAX_DETECT_LINES);
-    const d = detectPpgFormat(this.detectLines.slice(from), { ...opts, arrivalMs: this.detectArrivals.slice(from) });
+    // The first lines (header, banners) and the latest ones: a header must not slide out of view.
+    const n = this.detectLines.length;
+    const head = Math.min(this.headLines.length, DETECT_HEAD_LINES);
+    const from = Math.max(0, n - (MAX_DETECT_LINES - head));
+    const headTaken = this.droppedBeforeDetect + from > 0 ? head : 0;
+    const lines = [...this.headLines.slice(0, headTaken), ...this.detectLines.slice(from)];
+    const arrivalMs = [...this.headArrivals.slice(0, headTaken), ...this.detectArrivals.slice(from)];
+    const d = detectPpgFormat(lines, { ...opts, arrivalMs });
     if (!d.ok) {
       if (waited > DETECT_DIAGNOSTIC_MS && this.warning !== d.message) {
         this.warning = d.message;
@@ -344,12 +374,12 @@ export class SerialPpgSession {
     this.parser = new PpgLineParser(d.format);
     this.warning = undefined;
     this.phase = 'rate';
-    const lines = this.detectLines;
-    const arrivals = this.detectArrivals;
+    const replay = this.detectLines;
+    const replayAt = this.detectArrivals;
     this.detectLines = [];
     this.detectArrivals = [];
     this.detectBytes = 0;
-    lines.forEach((l, i) => this.handleLine(l, arrivals[i] ?? now));
+    replay.forEach((l, i) => this.handleLine(l, replayAt[i] ?? now));
   }
 
   private tryRate(now: number): void {
@@ -400,6 +430,20 @@ export class SerialPpgSession {
     const parser = this.parser;
     if (!parser) return;
     const r = parser.parse(line);
+    this.checkLines++;
+    if (r.type === 'malformed') this.checkMalformed++;
+    if (this.checkLines >= MALFORMED_CHECK_LINES) {
+      // Mostly unreadable lines after recognition (sketch changed, baud rate changed at a replug).
+      if (this.checkMalformed > this.checkLines / 2 && this.warning !== NO_DATA_MESSAGE) {
+        this.warning = NO_DATA_MESSAGE;
+        this.setState(this.state, `most lines are unreadable: ${NO_DATA_MESSAGE}`);
+      } else if (this.checkMalformed <= this.checkLines / 2 && this.warning === NO_DATA_MESSAGE) {
+        this.warning = undefined;
+        this.setState(this.state, `reading ${this.path} (${this.formatText ?? ''})`);
+      }
+      this.checkLines = 0;
+      this.checkMalformed = 0;
+    }
     if (r.type === 'malformed') {
       this.counts.malformedLines++;
       return;

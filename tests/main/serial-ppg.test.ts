@@ -157,6 +157,34 @@ describe.skipIf(!hasSocat)(`serial PPG through a socat pty${hasSocat ? '' : ' (S
     expect(st.counts.droppedLines).toBeGreaterThanOrEqual(0);
   }, 30_000);
 
+  it.concurrent('unreadable lines after recognition (baud changed) give the diagnostic', async () => {
+    const pty = await startPty('rebaud');
+    const { cb } = collector();
+    const session = new SerialPpgSession({ path: pty.b, fsHz: FS }, cb);
+    await session.start();
+    await feed(['--port', pty.a, '--csv', synthCsv, '--fs', String(FS), '--format', 'single', '--speed', '4', '--duration', '12']).done;
+    expect(session.status().state).toBe('streaming');
+    await feed(['--port', pty.a, '--random', '7']).done;
+    const st = session.status();
+    await session.close();
+    pty.proc.kill();
+    expect(st.message).toMatch(/most lines are unreadable/);
+    expect(st.warning).toBe(NO_DATA_MESSAGE);
+  }, 30_000);
+
+  it.concurrent('a silent device (nothing at all) also gets the diagnostic', async () => {
+    const pty = await startPty('silent');
+    const { cb } = collector();
+    const session = new SerialPpgSession({ path: pty.b }, cb);
+    await session.start();
+    await sleep(4600);
+    const st = session.status();
+    await session.close();
+    pty.proc.kill();
+    expect(st.message).toContain(NO_DATA_MESSAGE);
+    expect(st.message).toMatch(/nothing received/);
+  }, 30_000);
+
   it.concurrent('garbage bytes and a 10 kB line without newline mid-stream: counted, beats go on', async () => {
     const pty = await startPty('garbage');
     const { c, cb } = collector();

@@ -1,0 +1,239 @@
+import { useEffect, useId, useMemo, useState, useSyncExternalStore } from 'react';
+import type { ViewProps } from './view-props';
+import { BUILTIN_SCRIPTS } from '../../shared/session-script/builtin-scripts';
+import { PACER_MAX_BREATHS_PER_MIN, PACER_MIN_BREATHS_PER_MIN, PACER_RATE_STEP } from '../../shared/pacer/phase';
+import { ScriptRunner } from '../session/script-runner';
+import { ClientPublisher } from '../session/client-publisher';
+import { Tachogram } from '../components/Tachogram';
+import { SourcePanel } from '../components/SourcePanel';
+
+const MARKER_PRESETS = ['Settling', 'Soothing rhythm breathing', 'Compassionate imagery', 'Self-critical recall', 'Compassionate response', 'Recovery', 'Client spoke', 'Dizziness / discomfort'] as const;
+
+const fmt = (v: number | null | undefined, digits = 0): string => (v === null || v === undefined ? '—' : v.toFixed(digits));
+const mmss = (s: number): string => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+
+/**
+ * The therapist console: live signals, the session script, pacer controls for the client's
+ * screen, markers and notes. The client sees only the calm pacer and reward (ClientView).
+ */
+export function TherapistView({ session, api }: ViewProps) {
+  const ui = useSyncExternalStore(session.ui.subscribe, session.ui.get);
+  const runner = useMemo(() => new ScriptRunner(session, BUILTIN_SCRIPTS[1] ?? BUILTIN_SCRIPTS[0]!), [session]);
+  const publisher = useMemo(() => new ClientPublisher(api, session, runner), [api, session, runner]);
+  const script = useSyncExternalStore(runner.state.subscribe, runner.state.get);
+  const [eyesClosed, setEyesClosed] = useState(false);
+  const [showCaption, setShowCaption] = useState(true);
+  const [markerLabel, setMarkerLabel] = useState('');
+  const [notes, setNotes] = useState('');
+  const [clientMsg, setClientMsg] = useState<string | null>(null);
+  const [marks, setMarks] = useState<{ label: string; atS: number }[]>([]);
+  const ids = { script: useId(), rate: useId(), ratio: useId(), marker: useId(), notes: useId() };
+
+  useEffect(() => {
+    publisher.start();
+    return () => {
+      publisher.stop();
+      runner.dispose();
+    };
+  }, [publisher, runner]);
+
+  const setPacer = (patch: Parameters<typeof session.setPacer>[0]): void => {
+    session.setPacer(patch);
+    void publisher.publish(); // the client's screen follows at once
+  };
+  const control = (f: () => void): void => {
+    f();
+    void publisher.publish();
+  };
+  const addMarker = (label: string): void => {
+    const clean = label.trim() || 'Marker';
+    session.recordEvent('marker', { label: clean, category: 'therapist' });
+    setMarks((m) => [...m, { label: clean, atS: session.now() / 1000 }]);
+    setMarkerLabel('');
+  };
+  const openClient = async (): Promise<void> => {
+    setClientMsg(null);
+    const r = await api.invoke('client:open-window', {});
+    if (r.ok) return;
+    // Browser edition: a second window of this page, on the same services (token carried in the fragment).
+    const url = new URL(location.href);
+    url.searchParams.set('view', 'client');
+    const w = window.open(url.toString(), 'soothe-client', 'popup,width=1024,height=768');
+    setClientMsg(w ? 'Client view opened in a new window: move it to the client’s screen and make it full screen (F11).' : 'The browser blocked the new window: allow pop-ups for this page.');
+  };
+
+  const reward = ui.trainer.reward;
+  const phase = script.started && !script.finished ? script.phase : null;
+
+  return (
+    <div className="console">
+      <section className="panel" aria-label="Session script">
+        <h2>Session</h2>
+        {!script.started ? (
+          <>
+            <label htmlFor={ids.script}>Script</label>
+            <select id={ids.script} value={runner.current.id} onChange={(e) => control(() => runner.choose(BUILTIN_SCRIPTS.find((s) => s.id === e.currentTarget.value) ?? runner.current))}>
+              {BUILTIN_SCRIPTS.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.title}
+                </option>
+              ))}
+            </select>
+            <p className="muted">{runner.current.description}</p>
+            <ol className="muted">
+              {runner.current.phases.map((p) => (
+                <li key={p.id}>
+                  {p.title} · {mmss(p.durationS)}
+                  {p.pacer ? '' : ' · no pacer'}
+                </li>
+              ))}
+            </ol>
+            <button type="button" onClick={() => control(() => runner.start())}>
+              Start the script
+            </button>
+          </>
+        ) : script.finished ? (
+          <p data-testid="script-phase">The script has finished.</p>
+        ) : (
+          <>
+            <p data-testid="script-phase" aria-live="polite">
+              Phase {script.phaseIndex + 1} of {runner.current.phases.length}: <strong>{phase?.title}</strong>
+            </p>
+            <p className="muted">
+              {mmss(script.phaseElapsedS)} in · {mmss(script.phaseRemainingS)} left{script.paused ? ' · paused' : ''}
+            </p>
+            <p className="muted">{phase?.instructions}</p>
+            <div className="buttons">
+              {script.paused ? (
+                <button type="button" onClick={() => control(() => runner.resume())}>
+                  Resume
+                </button>
+              ) : (
+                <button type="button" onClick={() => control(() => runner.pause())}>
+                  Pause
+                </button>
+              )}
+              <button type="button" onClick={() => control(() => runner.skip())}>
+                Next phase
+              </button>
+              <button type="button" onClick={() => control(() => runner.extend(60))}>
+                One more minute
+              </button>
+            </div>
+          </>
+        )}
+        <h2>Client screen</h2>
+        <div className="buttons">
+          <button type="button" onClick={() => void openClient()}>
+            Open the client view
+          </button>
+          <button type="button" onClick={() => publisher.end()}>
+            End on the client screen
+          </button>
+        </div>
+        {clientMsg ? <p className="muted">{clientMsg}</p> : null}
+        <label>
+          <input
+            type="checkbox"
+            checked={eyesClosed}
+            onChange={(e) => {
+              setEyesClosed(e.currentTarget.checked);
+              publisher.setOptions({ eyesClosed: e.currentTarget.checked });
+            }}
+          />{' '}
+          Eyes-closed mode (screen dimmed)
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={showCaption}
+            onChange={(e) => {
+              setShowCaption(e.currentTarget.checked);
+              publisher.setOptions({ showCaption: e.currentTarget.checked });
+            }}
+          />{' '}
+          Show the phase name to the client
+        </label>
+      </section>
+
+      <section className="panel console-live" aria-label="Live signals">
+        <h2>Live</h2>
+        <div className="console-metrics">
+          <p>
+            Heart rate <strong aria-label="Heart rate">{fmt(ui.hrBpm)}</strong> /min
+          </p>
+          <p>
+            RMSSD <strong aria-label="RMSSD">{ui.rmssdMs === null ? 'collecting…' : fmt(ui.rmssdMs)}</strong> ms
+          </p>
+          <p>
+            Coherence <strong aria-label="Coherence">{ui.coherence === null ? 'collecting…' : fmt(ui.coherence, 2)}</strong>
+          </p>
+          <p>
+            Breathing <strong aria-label="Breathing rate">{fmt(ui.breathsPerMinMeasured, 1)}</strong> /min vs pacer {ui.pacer.breathsPerMin.toFixed(1)}
+          </p>
+          <p>
+            Reward <strong aria-label="Reward" data-testid="console-reward">{reward?.value === null || reward === null ? 'collecting…' : fmt((reward.value ?? 0) * 100)}</strong>
+            {reward && reward.value !== null
+              ? ` (rate ${fmt((reward.rateScore ?? 0) * 100)}, amplitude ${fmt((reward.amplitudeScore ?? 0) * 100)}, synchrony ${fmt((reward.synchronyScore ?? 0) * 100)}, coherence ${fmt((reward.coherenceScore ?? 0) * 100)})`
+              : ''}
+          </p>
+          <p>
+            Session clock <strong data-testid="session-clock">{mmss(ui.sessionS)}</strong>
+          </p>
+        </div>
+        <Tachogram data={ui.tachogram} ppg={ui.sourceKind === 'serial-ppg'} />
+        <SourcePanel session={session} api={api} ui={ui} />
+      </section>
+
+      <section className="panel" aria-label="Pacer, markers and notes">
+        <h2>Pacer</h2>
+        <label htmlFor={ids.rate}>
+          Rate: <output data-testid="console-rate">{ui.pacer.breathsPerMin.toFixed(1)}</output> breaths/min
+        </label>
+        <input id={ids.rate} type="range" min={PACER_MIN_BREATHS_PER_MIN} max={PACER_MAX_BREATHS_PER_MIN} step={PACER_RATE_STEP} value={ui.pacer.breathsPerMin} aria-label="Client pacer rate (breaths per minute)" onChange={(e) => setPacer({ breathsPerMin: Number(e.currentTarget.value) })} />
+        <label htmlFor={ids.ratio}>
+          Breathing in: <output>{Math.round(ui.pacer.inhaleShare * 100)}</output> %
+        </label>
+        <input id={ids.ratio} type="range" min={0.3} max={0.7} step={0.05} value={ui.pacer.inhaleShare} aria-label="Client pacer: share of each breath spent breathing in" onChange={(e) => setPacer({ inhaleShare: Number(e.currentTarget.value) })} />
+        <h2>Markers</h2>
+        <div className="buttons">
+          {MARKER_PRESETS.map((m) => (
+            <button key={m} type="button" onClick={() => addMarker(m)}>
+              {m}
+            </button>
+          ))}
+        </div>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            addMarker(markerLabel);
+          }}
+        >
+          <label htmlFor={ids.marker}>Marker label</label>
+          <input id={ids.marker} value={markerLabel} onChange={(e) => setMarkerLabel(e.currentTarget.value)} />
+          <button type="submit">Add marker</button>
+        </form>
+        <ul className="muted" data-testid="console-markers">
+          {marks.map((m, i) => (
+            <li key={i}>
+              {mmss(m.atS)} {m.label}
+            </li>
+          ))}
+        </ul>
+        <h2>Notes</h2>
+        <label htmlFor={ids.notes} className="muted">
+          Notes (saved with the session when you leave the box)
+        </label>
+        <textarea
+          id={ids.notes}
+          rows={6}
+          value={notes}
+          onChange={(e) => setNotes(e.currentTarget.value)}
+          onBlur={() => {
+            if (notes.trim()) session.recordEvent('note', { text: notes });
+          }}
+        />
+      </section>
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { ClientView } from './views/ClientView';
 import { Session } from './session/session';
 import { connectApi } from './ipc/api-client';
 import './app/styles.css';
@@ -19,6 +20,16 @@ async function boot(): Promise<void> {
     const api = await connectApi((reason) => {
       document.body.dataset.servicesLost = reason;
     });
+    // The client's screen (second display) runs no source and records nothing: it only shows
+    // what the therapist console publishes.
+    if (new URLSearchParams(location.search).get('view') === 'client') {
+      root.render(
+        <StrictMode>
+          <ClientView api={api} />
+        </StrictMode>,
+      );
+      return;
+    }
     const settings = await api.invoke('settings:get');
     if (!settings.ok) throw new Error(settings.error);
     const session = new Session({

@@ -5,6 +5,7 @@
 import type { ComponentType } from 'react';
 import type { ViewProps } from './view-props';
 import { PracticeView } from './PracticeView';
+import { TherapistView } from './TherapistView';
 
 export interface ViewEntry {
   readonly id: string;
@@ -13,4 +14,7 @@ export interface ViewEntry {
   readonly nav: boolean;
 }
 
-export const VIEWS: readonly ViewEntry[] = [{ id: 'practice', title: 'Practice', component: PracticeView, nav: true }];
+export const VIEWS: readonly ViewEntry[] = [
+  { id: 'practice', title: 'Practice', component: PracticeView, nav: true },
+  { id: 'therapist', title: 'Therapist', component: TherapistView, nav: true },
+];

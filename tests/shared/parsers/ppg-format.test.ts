@@ -72,6 +72,11 @@ describe('detectPpgFormat + PpgLineParser on what sketches print', () => {
     expect(f).toMatchObject({ kind: 'key-value', valueKey: 'signal' });
     expect(values(f, EX.pulsesensorGettingStarted)[0]).toBe(530);
   });
+  it('PulseSensor JSON lines: signal with a millisecond time stamp', () => {
+    const f = detect(EX.pulsesensorJson);
+    expect(f).toEqual({ kind: 'key-value', valueKey: 'signal', timeKey: 'timestampms', timeUnitS: 1e-3 });
+    expect(new PpgLineParser(f).parse(EX.pulsesensorJson[1])).toEqual({ type: 'sample', value: 541, tS: 1.02 });
+  });
   it('Grove wiki triples: counter, millis, interval', () => {
     const f = detect(EX.groveWiki);
     expect(f).toEqual({ kind: 'beat-interval', layout: 'counter-millis-interval' });

@@ -9,6 +9,8 @@ import { fail, ok, type Result } from '../../shared/ipc/result';
 import { Recorder } from './recorder';
 import { SettingsStore } from './settings-store';
 import { SerialPpgManager } from './serial-ppg';
+import { SessionLibrary } from './sessions/library';
+import { createSessionHandlers } from './sessions/library-handlers';
 
 export type Handlers = { [K in InvokeChannel]: (...args: InvokeArgs<K>) => Promise<InvokeValue<K>> };
 
@@ -33,9 +35,15 @@ const isString = (v: unknown): v is string => typeof v === 'string' && v.length 
 export function createServices(opts: ServicesOptions): Services {
   const settings = new SettingsStore(opts.dataDir);
   const recorder = new Recorder(opts.dataDir);
+  const library = new SessionLibrary(opts.dataDir, () => recorder.activeIds());
+  // Sessions a crash or power loss left open are recovered (and marked interrupted) at start.
+  library.recover();
   const bus = new EventEmitter();
   const serial = new SerialPpgManager({
-    onSamples: (b) => bus.emit('event', 'serial:samples', b),
+    onSamples: (b) => {
+      recorder.recordSerialSamples(b); // raw input is recorded where it arrives
+      bus.emit('event', 'serial:samples', b);
+    },
     onBeats: (b) => bus.emit('event', 'serial:beats', b),
     onStatus: (st) => bus.emit('event', 'serial:status', st),
   });
@@ -59,6 +67,7 @@ export function createServices(opts: ServicesOptions): Services {
       return serial.open(req);
     },
     'serial:close': () => serial.close(),
+    ...createSessionHandlers(library),
   };
 
   return {

@@ -10,6 +10,7 @@
 import type { Result } from './result';
 import type { Settings } from '../types/settings';
 import type { SerialBeatsBatch, SerialListResult, SerialOpenRequest, SerialSamplesBatch, SerialStatus } from '../types/serial-ppg';
+import type { SessionDetail, SessionExportFile, SessionExportFormat, SessionListEntry } from '../session-format/library-types';
 
 export interface AppInfo {
   readonly version: string;
@@ -44,6 +45,15 @@ export interface Invokes {
   'serial:list': () => SerialListResult;
   'serial:open': (req: SerialOpenRequest) => SerialStatus;
   'serial:close': () => { readonly closed: boolean };
+  /** The session library (main/services/sessions/library.ts): list, open, rename, notes, delete, export, import. */
+  'sessions:list': () => readonly SessionListEntry[];
+  'sessions:get': (sessionId: string) => SessionDetail;
+  'sessions:rename': (sessionId: string, name: string) => { readonly name: string };
+  'sessions:note': (sessionId: string, notes: string) => { readonly notes: string };
+  'sessions:delete': (sessionId: string) => { readonly deleted: boolean };
+  'sessions:export': (sessionId: string, format: SessionExportFormat) => SessionExportFile;
+  /** An RR file (formats of `soothe analyze`) or a Soothe export, as text, becomes a session. */
+  'sessions:import': (fileName: string, text: string) => { readonly sessionId: string; readonly beats: number };
 }
 
 /** Main → renderer pushes. */
@@ -76,6 +86,13 @@ export const INVOKE_CHANNELS = [
   'serial:list',
   'serial:open',
   'serial:close',
+  'sessions:list',
+  'sessions:get',
+  'sessions:rename',
+  'sessions:note',
+  'sessions:delete',
+  'sessions:export',
+  'sessions:import',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = ['app:notice', 'serial:samples', 'serial:beats', 'serial:status'] as const satisfies readonly EventChannel[];

@@ -22,12 +22,10 @@ export function App({ session, api }: { readonly session: Session; readonly api:
   const nav = VIEWS.filter((v) => v.nav);
   if (!view) return null;
   const View = view.component;
-  const chrome = view.nav;
 
   return (
-    <div className={chrome ? 'app' : 'app bare'}>
-      {chrome ? (
-        <header className="top">
+    <div className="app">
+      <header className="top">
           <h1>Soothe</h1>
           {nav.length > 1 ? (
             <nav aria-label="Screens">
@@ -42,21 +40,18 @@ export function App({ session, api }: { readonly session: Session; readonly api:
             {ui.sourceLabel}
             {ui.recording.sessionId ? ' · recording' : ''}
           </p>
-        </header>
-      ) : null}
+      </header>
       <main className="main">
         <View session={session} api={api} />
       </main>
-      {chrome ? (
-        <footer className="foot">
-          <p>Breathe gently; stop if you feel dizzy or uncomfortable. Soothe is a training tool, not a medical device.</p>
-          {ui.recording.error ? (
-            <p role="alert" className="notice">
-              {ui.recording.error}
-            </p>
-          ) : null}
-        </footer>
-      ) : null}
+      <footer className="foot">
+        <p>Breathe gently; stop if you feel dizzy or uncomfortable. Soothe is a training tool, not a medical device.</p>
+        {ui.recording.error ? (
+          <p role="alert" className="notice">
+            {ui.recording.error}
+          </p>
+        ) : null}
+      </footer>
     </div>
   );
 }

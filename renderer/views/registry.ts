@@ -6,6 +6,7 @@ import type { ComponentType } from 'react';
 import type { ViewProps } from './view-props';
 import { PracticeView } from './PracticeView';
 import { TherapistView } from './TherapistView';
+import { ReportView } from './ReportView';
 
 export interface ViewEntry {
   readonly id: string;
@@ -17,4 +18,5 @@ export interface ViewEntry {
 export const VIEWS: readonly ViewEntry[] = [
   { id: 'practice', title: 'Practice', component: PracticeView, nav: true },
   { id: 'therapist', title: 'Therapist', component: TherapistView, nav: true },
+  { id: 'report', title: 'Report', component: ReportView, nav: false },
 ];

@@ -7,9 +7,10 @@
  * bytes --LineFramer--> lines --detectPpgFormat (first lines)--> PpgLineParser --> samples
  *       --PpgBeatDetector--> beats --> RrInterval { source: 'serial-ppg', ppg: true }
  *
- * Data time: ms since `open()` on the injected clock. Within a connection, sample i is at
- * segmentStartMs + i · 1000 / fs (the sensor's rate, not arrival time); after a reconnect a new
- * segment starts at the clock's time, the detector restarts and the first interval is `afterGap`.
+ * Data time: ms since `open()` on the injected clock. Within a segment, sample i is at
+ * segmentStartMs + i · 1000 / fs (the sensor's rate, not arrival time). A new segment starts after
+ * a reconnect (at the clock's time) or at a jump in the device's own time stamps (at the device
+ * time); the detector restarts there and the first interval after it is `afterGap`.
  *
  * Memory is bounded whatever the device sends: the framer holds ≤ 4 KiB, the detection buffer
  * ≤ MAX_DETECT_LINES lines, samples waiting for a rate ≤ MAX_PENDING_SAMPLES, the detector a
@@ -44,6 +45,8 @@ export const DETECT_DIAGNOSTIC_MS = 4000;
 /** Lines format recognition looks at: the first DETECT_HEAD_LINES (header, banners) and the latest ones. */
 export const MAX_DETECT_LINES = 400;
 export const DETECT_HEAD_LINES = 20;
+/** Data lines wanted before a format is decided (or SLOW_STREAM_CHECK_MS of lines, if fewer). */
+export const DETECT_MIN_LINES = 50;
 /** Lines kept before the format is recognised, replayed once it is (bounded by count and bytes). */
 export const MAX_REPLAY_LINES = 20_000;
 export const MAX_REPLAY_BYTES = 512 * 1024;
@@ -53,6 +56,9 @@ export const MAX_PENDING_SAMPLES = 20_000;
 export const RATE_MEASURE_MS = 3000;
 /** One number per line could be samples or beat intervals: the arrival rate decides, over this long, ms. */
 export const SLOW_STREAM_CHECK_MS = 2000;
+/** A jump in the device's time stamps longer than this many sample periods (and DEVICE_GAP_MIN_S) is a gap. */
+export const DEVICE_GAP_PERIODS = 3;
+export const DEVICE_GAP_MIN_S = 0.1;
 /** After recognition, lines are checked in blocks of this many: over half malformed gives the diagnostic. */
 export const MALFORMED_CHECK_LINES = 200;
 /** Beats whose quality is summarised in the status. */
@@ -177,6 +183,8 @@ export class SerialPpgSession {
   private rateChecked = false;
   private measuringSaid = false;
   private checkLines = 0;
+  private lastTs: number | null = null;
+  private segTs0: number | null = null;
   private checkMalformed = 0;
   private rateArrivals: number[] = [];
   private detector: PpgBeatDetector | null = null;
@@ -299,6 +307,7 @@ export class SerialPpgSession {
     this.flushBatch();
     this.detector?.reset();
     this.lastDeviceBeatMs = null;
+    this.lastTs = null;
     this.parser = this.format ? new PpgLineParser(this.format) : null;
     this.setState('waiting-for-device', `${this.path} disappeared: waiting for the device to come back`);
     this.pollReopen();
@@ -367,6 +376,9 @@ export class SerialPpgSession {
       }
       return;
     }
+    // Decide on enough evidence: a few lines can mislead (e.g. a millisecond time stamp that has
+    // not yet passed 250 looks like a BPM column).
+    if (d.dataLines < DETECT_MIN_LINES && now - (this.firstLineMs ?? now) < SLOW_STREAM_CHECK_MS) return;
     // A slow line stream could be beats or a slow waveform: wait for 2 s of lines unless told.
     if (d.format.kind === 'single-value' && !this.req.format && now - (this.firstLineMs ?? now) < SLOW_STREAM_CHECK_MS) return;
     this.format = d.format;
@@ -423,7 +435,7 @@ export class SerialPpgSession {
     this.segmentSamples = 0;
     this.pending = [];
     this.setState('streaming', `${this.formatText ?? ''}; ${dec.message}`);
-    for (const s of p) this.acceptSample(s.v, s.at);
+    for (const s of p) this.acceptSample(s.v, s.at, s.tS);
   }
 
   private handleLine(line: string, now: number): void {
@@ -457,19 +469,28 @@ export class SerialPpgSession {
       if (this.pending.length < MAX_PENDING_SAMPLES) this.pending.push(r.tS !== undefined ? { v: r.value, tS: r.tS, at: now } : { v: r.value, at: now });
       return;
     }
-    this.acceptSample(r.value, now);
+    this.acceptSample(r.value, now, r.tS);
   }
 
-  private acceptSample(v: number, arrivalMs: number): void {
+  private acceptSample(v: number, arrivalMs: number, tS?: number): void {
     const det = this.detector;
     const fs = this.fs;
     if (!det || fs === null) return;
     if (this.gapPending) {
       this.gapPending = false;
-      this.flushBatch();
-      this.segmentStartMs = arrivalMs - this.startMs;
-      this.segmentSamples = 0;
-      this.batchAfterGap = true;
+      this.startSegment(arrivalMs - this.startMs);
+    }
+    if (tS !== undefined) {
+      // Device time stamps reveal samples lost on the device or the link (or a device reset).
+      const last = this.lastTs;
+      if (last !== null && (tS - last > Math.max(DEVICE_GAP_PERIODS / fs, DEVICE_GAP_MIN_S) || tS < last - 1 / fs)) {
+        this.counts.gaps++;
+        det.reset();
+        const forward = tS > last && this.segTs0 !== null;
+        this.startSegment(forward ? this.segmentStartMs + (tS - (this.segTs0 as number)) * 1000 : arrivalMs - this.startMs);
+      }
+      this.segTs0 ??= tS;
+      this.lastTs = tS;
     }
     this.counts.samples++;
     if (!this.rateChecked) {
@@ -499,6 +520,14 @@ export class SerialPpgSession {
       const out: SerialBeat[] = beats.map((b) => ({ tMs: this.segmentStartMs + b.tS * 1000, ibiMs: b.ibiMs, sqi: b.sqi }));
       this.emitBeats(out);
     }
+  }
+
+  private startSegment(startMs: number): void {
+    this.flushBatch();
+    this.segmentStartMs = startMs;
+    this.segmentSamples = 0;
+    this.segTs0 = null;
+    this.batchAfterGap = true;
   }
 
   private acceptDeviceBeat(ibiMs: number, tS: number | undefined, now: number): void {

@@ -252,7 +252,9 @@ export function detectPpgFormat(lines: readonly string[], opts: DetectOptions = 
       // PulseSensor Serial Plotter: BPM (0–250), IBI (ms; 750 before the first beat), Signal.
       if (width === 3 && opts.column === undefined && opts.kind !== 'delimited') {
         const [bpm, ibi] = cols;
-        if (bpm && ibi && bpm.every((v) => v >= 0 && v <= 250 && Number.isInteger(v)) && ibi.every((v) => v >= IBI_MIN_MS && v <= 3000 && Number.isInteger(v))) {
+        // BPM and IBI are updated once per beat, so they repeat from line to line (a time stamp or a waveform does not).
+        const repeats = (col: readonly number[]): boolean => col.slice(1).filter((v, i) => v !== col[i]).length <= (col.length - 1) / 4;
+        if (bpm && ibi && !findHeader(text, d, 3) && repeats(bpm) && repeats(ibi) && bpm.every((v) => v >= 0 && v <= 250 && Number.isInteger(v)) && ibi.every((v) => v >= IBI_MIN_MS && v <= 3000 && Number.isInteger(v))) {
           return { ok: true, format: { kind: 'pulsesensor-plotter' }, description: 'PulseSensor Playground Serial Plotter lines (BPM,IBI,Signal)', dataLines };
         }
       }

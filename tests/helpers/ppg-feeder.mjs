@@ -3,7 +3,7 @@
 // (× --speed), as one of the line formats DIY sensor sketches print (CR LF line ends).
 // usage: node ppg-feeder.mjs --port <path> --csv <file> [--column ppg] [--fs 100] [--format single]
 //          [--speed 1] [--start 0] [--duration <s>] [--scale 1] [--offset 0]
-//          [--garbage-at <s>] [--random <s>] [--beats <json file of beat times s>] [--count-every 0]
+//          [--garbage-at <s>] [--skip-at <s> --skip <s>] [--random <s>] [--beats <json file of beat times s>] [--count-every 0]
 // --random <s>: ignore the recording and write random bytes for <s> seconds (wrong baud rate).
 // --format seq: "<sample index>,<value>" lines (for the loss count benchmark).
 // Prints "done <lines> <samples>" on stdout at the end.
@@ -66,6 +66,9 @@ if (args.random) {
   const values = all.slice(start, start + n);
   const beats = args.beats ? JSON.parse(readFileSync(args.beats, 'utf8')) : [];
   const garbageAt = args['garbage-at'] ? Math.round(Number(args['garbage-at']) * fs) : -1;
+  // --skip-at <s> --skip <s>: samples lost on the device: nothing is written for them.
+  const skipAt = args['skip-at'] ? Math.round(Number(args['skip-at']) * fs) : -1;
+  const skipN = args.skip ? Math.round(Number(args.skip) * fs) : 0;
 
   const lineFor = (i, v) => {
     const tMs = Math.round(((start + i) * 1000) / fs);
@@ -113,6 +116,10 @@ if (args.random) {
       const due = Math.min(n, Math.floor(elapsedS * fs * speed) + 1);
       let out = '';
       for (; i < due; i++) {
+        if (i === skipAt && skipN > 0) {
+          i += skipN - 1;
+          continue;
+        }
         if (i === garbageAt) {
           // Noise mid-stream: binary bytes, then a 10 000-byte line with no newline, then LF.
           let g = '';

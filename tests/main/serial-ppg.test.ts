@@ -114,7 +114,7 @@ describe.skipIf(!hasSocat)(`serial PPG through a socat pty${hasSocat ? '' : ' (S
     expect(done).toBe(`done ${format === 'processing' ? durationS * FS + 2 * Math.floor((durationS * FS) / 85) : durationS * FS} ${durationS * FS}`);
     expect(st.counts.samples).toBe(durationS * FS);
     expect(c.batches.reduce((n, b) => n + b.values.length, 0)).toBe(durationS * FS);
-    expect(st.fsHz).toBeCloseTo(FS, 6);
+    expect(st.fsHz, c.statuses.map((x) => `${x.state}: ${x.message}`).join(' / ')).toBeCloseTo(FS, 6);
     if (format === 'header-ts') expect(st.rateSource).toBe('timestamps');
     else expect(st.warning ?? '').toMatch(/configured 100 Hz/);
     expect(st.counts.malformedLines).toBe(0);
@@ -172,6 +172,29 @@ describe.skipIf(!hasSocat)(`serial PPG through a socat pty${hasSocat ? '' : ' (S
     expect(st.warning).toBe(NO_DATA_MESSAGE);
   }, 30_000);
 
+  it.concurrent('samples lost on the device (time stamps jump): a gap, no interval across it', async () => {
+    const pty = await startPty('tsgap');
+    const { c, cb } = collector();
+    const session = new SerialPpgSession({ path: pty.b }, cb);
+    await session.start();
+    await feed(['--port', pty.a, '--csv', synthCsv, '--fs', String(FS), '--format', 'header-ts', '--speed', '4', '--duration', '30', '--skip-at', '12', '--skip', '1.5']).done;
+    await sleep(400);
+    const st = session.status();
+    await session.close();
+    pty.proc.kill();
+    expect(st.rateSource).toBe('timestamps');
+    expect(st.counts.gaps).toBe(1);
+    expect(st.counts.samples).toBe(30 * FS - 150);
+    expect(c.rr.filter((r) => r.afterGap).length).toBe(1);
+    expect(c.rr.every((r) => r.rrMs > 600 && r.rrMs < 1100)).toBe(true);
+    // Beats after the gap keep device time: they match the recording's beat times.
+    const t0 = c.batches[0]?.tMs0 ?? 0;
+    const after = c.beats.map((b) => (b.tMs - t0) / 1000).filter((t) => t > 14);
+    expect(after.length).toBeGreaterThan(5);
+    const s = scoreBeats(after, synth.beatTimesS.filter((t) => t > 14 + 6 && t < 27), 0.05);
+    expect(s.fn).toBe(0);
+  }, 30_000);
+
   it.concurrent('a silent device (nothing at all) also gets the diagnostic', async () => {
     const pty = await startPty('silent');
     const { cb } = collector();
@@ -209,7 +232,7 @@ describe.skipIf(!hasSocat)(`serial PPG through a socat pty${hasSocat ? '' : ' (S
     const session = new SerialPpgSession({ path: pty.b, fsHz: FS }, cb);
     await session.start();
     const f1 = feed(['--port', pty.a, '--csv', synthCsv, '--fs', String(FS), '--format', 'single', '--speed', '4', '--duration', '40']);
-    await sleep(3500); // ~14 s of signal
+    for (let i = 0; i < 400 && c.beats.length < 6; i++) await sleep(20); // beats are flowing
     f1.proc.kill('SIGKILL');
     pty.proc.kill('SIGKILL');
     for (let i = 0; i < 100 && session.status().state !== 'waiting-for-device'; i++) await sleep(20);

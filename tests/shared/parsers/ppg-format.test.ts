@@ -26,6 +26,10 @@ describe('detectPpgFormat + PpgLineParser on what sketches print', () => {
     expect(f.kind).toBe('pulsesensor-plotter');
     expect(values(f, EX.pulsesensorPlotter)).toEqual([512, 515, 530, 541, 560, 583, 590, 577, 560]);
   });
+  it('three numeric columns that change every line are not the Serial Plotter (BPM and IBI repeat)', () => {
+    const lines = Array.from({ length: 20 }, (_, i) => `${i * 10},${400 + ((i * 37) % 200)},${500 + ((i * 37) % 200)}`);
+    expect(detect(lines).kind).toBe('delimited');
+  });
   it('one integer per line, and a banner before it', () => {
     expect(detect(EX.singleValue).kind).toBe('single-value');
     const f = detect(EX.sparkfunPlotter);

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, Command> = {
   simulate: { summary: 'print simulated RR intervals (ms), one per line', load: () => import('./simulate') },
   analyze: { summary: 'HRV report of an RR file (artifact correction, time/frequency domain, coherence)', load: () => import('./analyze') },
   beats: { summary: 'detect pulse beats in a recorded PPG file (times s, intervals ms)', load: () => import('./beats') },
+  lsl: { summary: 'publish the simulator as Lab Streaming Layer streams (test LabRecorder)', load: () => import('./lsl') },
   record: { summary: 'record a session without the window (simulator or serial pulse sensor)', load: () => import('./record') },
   export: { summary: 'export a session folder as CSV, JSON, Kubios RR text or EDF+', load: () => import('./export') },
   import: { summary: 'import an RR file (or a Soothe export) as a session', load: () => import('./import') },

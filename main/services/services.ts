@@ -9,6 +9,8 @@ import { fail, ok, type Result } from '../../shared/ipc/result';
 import { Recorder } from './recorder';
 import { SettingsStore } from './settings-store';
 import { SerialPpgManager } from './serial-ppg';
+import { LslService } from './lsl/lsl-service';
+import type { LslApiConfig } from '../../shared/lsl/api-config';
 import { SessionLibrary } from './sessions/library';
 import { createSessionHandlers } from './sessions/library-handlers';
 
@@ -28,6 +30,8 @@ export interface ServicesOptions {
   readonly dataDir: string;
   readonly version: string;
   readonly shell: 'electron' | 'web';
+  /** Lab Streaming Layer settings over lsl_api.cfg (tests confine LSL to 127.0.0.1 this way). */
+  readonly lslConfig?: Partial<LslApiConfig>;
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 200;
@@ -39,6 +43,14 @@ export function createServices(opts: ServicesOptions): Services {
   // Sessions a crash or power loss left open are recovered (and marked interrupted) at start.
   library.recover();
   const bus = new EventEmitter();
+  const lsl = new LslService({
+    version: opts.version,
+    config: opts.lslConfig,
+    onStatus: (st) => bus.emit('event', 'lsl:status', st),
+    // a researcher's markers (PsychoPy…) go into the session beside Soothe's own
+    onInletMarkers: (sessionId, events) => void recorder.append(sessionId, events).catch(() => undefined),
+  });
+  bus.on('event', (channel: string, payload: unknown) => lsl.onSerialEvent(channel, payload));
   const serial = new SerialPpgManager({
     onSamples: (b) => {
       recorder.recordSerialSamples(b); // raw input is recorded where it arrives
@@ -67,8 +79,43 @@ export function createServices(opts: ServicesOptions): Services {
       return serial.open(req);
     },
     'serial:close': () => serial.close(),
+    'lsl:status': async () => lsl.status(),
+    'lsl:enable': async (on: boolean) => {
+      if (typeof on !== 'boolean') throw new Error('lsl:enable needs true or false');
+      const st = await lsl.enable(on);
+      await settings.set({ lsl: { enabled: st.enabled, markerInlet: (await settings.get()).lsl?.markerInlet ?? null } });
+      return st;
+    },
+    'lsl:push': async (batch) => lsl.push(batch),
+    'lsl:marker-streams': () => lsl.listMarkerStreams(),
+    'lsl:subscribe': async (pick) => {
+      const st = lsl.subscribe(pick);
+      await settings.set({ lsl: { enabled: (await settings.get()).lsl?.enabled ?? false, markerInlet: st.inlet?.pick ?? null } });
+      return st;
+    },
     ...createSessionHandlers(library),
   };
+
+  // While LSL is on it publishes what the session records (beats, metrics, reward, pacer, markers).
+  const recordingStart = handlers['recording:start'];
+  const recordingAppend = handlers['recording:append'];
+  handlers['recording:start'] = async (meta) => {
+    const atS = lsl.now();
+    const r = await recordingStart(meta);
+    lsl.startSession(r.sessionId, 0, atS);
+    return r;
+  };
+  handlers['recording:append'] = async (sessionId, events) => {
+    const r = await recordingAppend(sessionId, events);
+    lsl.sessionEvents(sessionId, events);
+    return r;
+  };
+  // Off by default: started here only when the person turned it on.
+  void settings.get().then((s) => {
+    if (!s.lsl?.enabled) return undefined;
+    if (s.lsl.markerInlet) lsl.subscribe(s.lsl.markerInlet);
+    return lsl.enable(true);
+  });
 
   return {
     handlers,
@@ -82,6 +129,7 @@ export function createServices(opts: ServicesOptions): Services {
     },
     dispose: async () => {
       await serial.close();
+      await lsl.dispose();
       await recorder.closeAll();
     },
   };

@@ -4,6 +4,8 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sanitizeLslSettings } from './lsl/lsl-settings';
+import { DEFAULT_LSL_SETTINGS } from '../../shared/types/lsl';
 import type { Settings } from '../../shared/types/settings';
 import { DEFAULT_PACER, normalizePacer } from '../../shared/pacer/phase';
 
@@ -11,6 +13,7 @@ export const DEFAULT_SETTINGS: Settings = {
   pacer: DEFAULT_PACER,
   rmssdWindowMs: 60_000,
   reducedMotion: 'system',
+  lsl: DEFAULT_LSL_SETTINGS,
 };
 
 export function sanitizeSettings(raw: unknown): Settings {
@@ -27,6 +30,7 @@ export function sanitizeSettings(raw: unknown): Settings {
     }),
     rmssdWindowMs: Math.min(300_000, Math.max(10_000, num(r.rmssdWindowMs, DEFAULT_SETTINGS.rmssdWindowMs))),
     reducedMotion: rm === 'on' || rm === 'off' || rm === 'system' ? rm : 'system',
+    lsl: sanitizeLslSettings(r.lsl),
   };
 }
 

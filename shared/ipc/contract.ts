@@ -10,6 +10,7 @@
 import type { Result } from './result';
 import type { Settings } from '../types/settings';
 import type { SerialBeatsBatch, SerialListResult, SerialOpenRequest, SerialSamplesBatch, SerialStatus } from '../types/serial-ppg';
+import type { LslPushBatch, LslStatus, LslStreamChoice, LslStreamPick } from '../types/lsl';
 import type { SessionDetail, SessionExportFile, SessionExportFormat, SessionListEntry } from '../session-format/library-types';
 
 export interface AppInfo {
@@ -45,6 +46,16 @@ export interface Invokes {
   'serial:list': () => SerialListResult;
   'serial:open': (req: SerialOpenRequest) => SerialStatus;
   'serial:close': () => { readonly closed: boolean };
+  /** Lab Streaming Layer (main/services/lsl): state of Soothe's outlets and of the marker inlet. */
+  'lsl:status': () => LslStatus;
+  /** Turns Soothe's LSL streams on or off (persisted in Settings.lsl). */
+  'lsl:enable': (on: boolean) => LslStatus;
+  /** The session's events, batched, with the session time at sending (see LslPushBatch). */
+  'lsl:push': (batch: LslPushBatch) => { readonly accepted: number };
+  /** Marker streams on the network (PsychoPy…), for the picker. */
+  'lsl:marker-streams': () => readonly LslStreamChoice[];
+  /** Records the picked marker stream into the session (null stops); persisted. */
+  'lsl:subscribe': (pick: LslStreamPick | null) => LslStatus;
   /** The session library (main/services/sessions/library.ts): list, open, rename, notes, delete, export, import. */
   'sessions:list': () => readonly SessionListEntry[];
   'sessions:get': (sessionId: string) => SessionDetail;
@@ -64,6 +75,7 @@ export interface Events {
   /** Detected pulse beats and their PPG intervals (RrInterval with ppg: true). */
   'serial:beats': (batch: SerialBeatsBatch) => void;
   'serial:status': (status: SerialStatus) => void;
+  'lsl:status': (status: LslStatus) => void;
 }
 
 export type InvokeChannel = keyof Invokes;
@@ -86,6 +98,11 @@ export const INVOKE_CHANNELS = [
   'serial:list',
   'serial:open',
   'serial:close',
+  'lsl:status',
+  'lsl:enable',
+  'lsl:push',
+  'lsl:marker-streams',
+  'lsl:subscribe',
   'sessions:list',
   'sessions:get',
   'sessions:rename',
@@ -95,7 +112,7 @@ export const INVOKE_CHANNELS = [
   'sessions:import',
 ] as const satisfies readonly InvokeChannel[];
 
-export const EVENT_CHANNELS = ['app:notice', 'serial:samples', 'serial:beats', 'serial:status'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['app:notice', 'serial:samples', 'serial:beats', 'serial:status', 'lsl:status'] as const satisfies readonly EventChannel[];
 
 // Compile-time check that the lists are complete (a missing channel is a type error here).
 type Missing<All, Listed> = Exclude<All, Listed>;

@@ -3,48 +3,107 @@
  * Cooley–Tukey FFT (Cooley & Tukey 1965, Math Comput 19:297–301) for power-of-two sizes and
  * Bluestein's chirp-z algorithm (Bluestein 1970, IEEE Trans Audio Electroacoust 18(4):451–455)
  * for any other size: X_k = conj(w_k) · Σ (x_n·conj(w_n)) · w_(k−n), w_n = exp(iπn²/N), the
- * convolution done with radix-2 FFTs of size ≥ 2N − 1. Sizes here are ≤ a few thousand
- * (256 s × 4 Hz = 1024; a "whole series if shorter" segment is any N < 1024), so our own ~100
- * lines beat a dependency; twiddles are cached per size, so repeated Welch segments allocate
- * nothing new per call except the output.
+ * convolution done with radix-2 FFTs of size ≥ 2N − 1.
+ *
+ * Real input, power-of-two N, uses half-size complex transforms (Cooley, Lewis & Welch 1970,
+ * J Sound Vib 12(3):315–337; Brigham 1988, "The FFT and its applications", §9):
+ *  - one real sequence x of length N (realPowerSpectrum): z_m = x_2m + i·x_2m+1, Z = FFT_N/2(z),
+ *    E_k = (Z_k + conj Z_N/2−k)/2, O_k = (Z_k − conj Z_N/2−k)/(2i), X_k = E_k + e^(−2πik/N)·O_k;
+ *  - two real sequences a, b of length N at once (addPairPowerSpectrum): Z = FFT_N(a + i·b),
+ *    A_k = (Z_k + conj Z_N−k)/2, B_k = (Z_k − conj Z_N−k)/(2i), hence
+ *    |A_k|² + |B_k|² = (|Z_k|² + |Z_N−k|²)/2 — exactly the sum a Welch average needs.
+ * Both agree with the plain transform to rounding (≈1e-15 relative).
+ *
+ * Plans (bit-reversal table; twiddles laid out stage by stage so each stage reads them in order)
+ * and scratch buffers are cached per size: after the first call of a size, a transform allocates
+ * nothing but its output. Twiddles: cos/sin of 2πk/N on the first octant, completed by symmetry
+ * (each within an ulp of Math.cos/Math.sin).
  */
 
 interface Radix2Plan {
   readonly n: number;
+  readonly rev: Uint32Array;
+  /** Stage-major twiddles: the stage of butterfly span h reads entries h−1 … 2h−2 (w_2h^k, k < h). */
   readonly cos: Float64Array;
   readonly sin: Float64Array;
-  readonly rev: Uint32Array;
 }
 
 const plans = new Map<number, Radix2Plan>();
+const bases = new Map<number, { c: Float64Array; s: Float64Array }>();
 
+/** cos(2πk/n) and −sin(2πk/n), k < n/2, for n a power of two ≥ 2 (cached). */
+function baseTwiddles(n: number): { c: Float64Array; s: Float64Array } {
+  const cached = bases.get(n);
+  if (cached) return cached;
+  const r = computeBaseTwiddles(n);
+  bases.set(n, r);
+  return r;
+}
+
+function computeBaseTwiddles(n: number): { c: Float64Array; s: Float64Array } {
+  const half = n / 2;
+  const c = new Float64Array(half);
+  const s = new Float64Array(half);
+  if (n < 8) {
+    for (let k = 0; k < half; k++) {
+      c[k] = Math.cos((2 * Math.PI * k) / n);
+      s[k] = -Math.sin((2 * Math.PI * k) / n);
+    }
+    return { c, s };
+  }
+  const q = n / 4;
+  const o = n / 8;
+  // First octant directly, then cos(π/2 − θ) = sin θ, and θ + π/2 for the second quadrant.
+  for (let k = 0; k <= o; k++) {
+    const a = (2 * Math.PI * k) / n;
+    c[k] = Math.cos(a);
+    s[k] = -Math.sin(a);
+  }
+  for (let k = o + 1; k < q; k++) {
+    c[k] = -s[q - k]!;
+    s[k] = -c[q - k]!;
+  }
+  c[q] = 0;
+  s[q] = -1;
+  for (let k = q + 1; k < half; k++) {
+    c[k] = s[k - q]!;
+    s[k] = -c[k - q]!;
+  }
+  return { c, s };
+}
+
+/** Bit-reversal permutation and stage-major twiddles for size n (cached). */
 function radix2Plan(n: number): Radix2Plan {
   let p = plans.get(n);
   if (p) return p;
-  const cos = new Float64Array(n / 2);
-  const sin = new Float64Array(n / 2);
-  for (let i = 0; i < n / 2; i++) {
-    cos[i] = Math.cos((2 * Math.PI * i) / n);
-    sin[i] = -Math.sin((2 * Math.PI * i) / n);
-  }
   const rev = new Uint32Array(n);
   const bits = Math.round(Math.log2(n));
-  for (let i = 0; i < n; i++) {
-    let r = 0;
-    for (let b = 0; b < bits; b++) r |= ((i >>> b) & 1) << (bits - 1 - b);
-    rev[i] = r >>> 0;
+  for (let i = 1; i < n; i++) rev[i] = (rev[i >>> 1]! >>> 1) | ((i & 1) << (bits - 1));
+  const { c, s } = baseTwiddles(n);
+  const cos = new Float64Array(n - 1);
+  const sin = new Float64Array(n - 1);
+  for (let h = 1; h < n; h *= 2) {
+    const step = n / (2 * h);
+    for (let k = 0; k < h; k++) {
+      cos[h - 1 + k] = c[k * step]!;
+      sin[h - 1 + k] = s[k * step]!;
+    }
   }
-  p = { n, cos, sin, rev };
+  p = { n, rev, cos, sin };
   plans.set(n, p);
   return p;
 }
 
-/** In-place forward FFT (e^{−2πikn/N}) of a power-of-two length complex array. */
+/**
+ * In-place forward FFT (e^{−2πikn/N}) of a power-of-two length complex array: bit-reversal, then
+ * radix-2 butterfly stages, two at a time (radix-2², the same arithmetic in half the passes over
+ * memory).
+ */
 export function fftRadix2InPlace(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   if (n <= 1) return;
-  const { cos, sin, rev } = radix2Plan(n);
-  for (let i = 0; i < n; i++) {
+  const { rev, cos, sin } = radix2Plan(n);
+  for (let i = 1; i < n; i++) {
     const j = rev[i]!;
     if (j > i) {
       const tr = re[i]!;
@@ -55,23 +114,156 @@ export function fftRadix2InPlace(re: Float64Array, im: Float64Array): void {
       im[j] = ti;
     }
   }
-  for (let size = 2; size <= n; size *= 2) {
-    const half = size / 2;
-    const step = n / size;
-    for (let start = 0; start < n; start += size) {
+  let half = 1;
+  if ((Math.round(Math.log2(n)) & 1) === 1) {
+    // Odd number of stages: the span-1 stage alone (w = 1).
+    for (let a = 0; a < n; a += 2) {
+      const b = a + 1;
+      const xr = re[b]!;
+      const xi = im[b]!;
+      re[b] = re[a]! - xr;
+      im[b] = im[a]! - xi;
+      re[a] = re[a]! + xr;
+      im[a] = im[a]! + xi;
+    }
+    half = 2;
+  }
+  for (; half < n; half *= 4) {
+    // Stages of span h and 2h on blocks of 4h: (i0, i1), (i2, i3) with w_2h^k, then (i0, i2) with
+    // w_4h^k and (i1, i3) with w_4h^(k+h).
+    const o1 = half - 1;
+    const o2 = 2 * half - 1;
+    for (let start = 0; start < n; start += 4 * half) {
       for (let k = 0; k < half; k++) {
-        const wr = cos[k * step]!;
-        const wi = sin[k * step]!;
-        const a = start + k;
-        const b = a + half;
-        const xr = re[b]! * wr - im[b]! * wi;
-        const xi = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - xr;
-        im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr;
-        im[a] = im[a]! + xi;
+        const i0 = start + k;
+        const i1 = i0 + half;
+        const i2 = i1 + half;
+        const i3 = i2 + half;
+        const w1r = cos[o1 + k]!;
+        const w1i = sin[o1 + k]!;
+        let br = re[i1]!;
+        let bi = im[i1]!;
+        let xr = br * w1r - bi * w1i;
+        let xi = br * w1i + bi * w1r;
+        const r0 = re[i0]!;
+        const j0 = im[i0]!;
+        const a0r = r0 + xr;
+        const a0i = j0 + xi;
+        const a1r = r0 - xr;
+        const a1i = j0 - xi;
+        br = re[i3]!;
+        bi = im[i3]!;
+        xr = br * w1r - bi * w1i;
+        xi = br * w1i + bi * w1r;
+        const r2 = re[i2]!;
+        const j2 = im[i2]!;
+        const a2r = r2 + xr;
+        const a2i = j2 + xi;
+        const a3r = r2 - xr;
+        const a3i = j2 - xi;
+        const w2r = cos[o2 + k]!;
+        const w2i = sin[o2 + k]!;
+        xr = a2r * w2r - a2i * w2i;
+        xi = a2r * w2i + a2i * w2r;
+        re[i0] = a0r + xr;
+        im[i0] = a0i + xi;
+        re[i2] = a0r - xr;
+        im[i2] = a0i - xi;
+        const w3r = cos[o2 + half + k]!;
+        const w3i = sin[o2 + half + k]!;
+        xr = a3r * w3r - a3i * w3i;
+        xi = a3r * w3i + a3i * w3r;
+        re[i1] = a1r + xr;
+        im[i1] = a1i + xi;
+        re[i3] = a1r - xr;
+        im[i3] = a1i - xi;
       }
     }
+  }
+}
+
+/** Reusable scratch buffers per size (transforms here are synchronous, so one set suffices). */
+const scratch = new Map<number, { re: Float64Array; im: Float64Array }>();
+const MAX_CACHED_SIZES = 48;
+
+function scratchFor(n: number): { re: Float64Array; im: Float64Array } {
+  let s = scratch.get(n);
+  if (!s) {
+    if (scratch.size >= MAX_CACHED_SIZES) scratch.clear();
+    s = { re: new Float64Array(n), im: new Float64Array(n) };
+    scratch.set(n, s);
+  }
+  return s;
+}
+
+/**
+ * |X_k|², k = 0 … n/2, of the real sequence x (length ≤ n, zero-padded to n; n a power of two
+ * ≥ 2), written to `out` (length ≥ n/2 + 1), or added to it when `add` is true.
+ */
+export function realPowerSpectrum(x: ArrayLike<number>, n: number, out: Float64Array, add = false): void {
+  const len = x.length;
+  if (n < 4) {
+    // Tiny: do it directly with the complex transform.
+    const { re, im } = scratchFor(n);
+    for (let i = 0; i < n; i++) {
+      re[i] = i < len ? (x[i] as number) : 0;
+      im[i] = 0;
+    }
+    fftRadix2InPlace(re, im);
+    for (let k = 0; k <= n / 2; k++) {
+      const p = re[k]! * re[k]! + im[k]! * im[k]!;
+      out[k] = add ? out[k]! + p : p;
+    }
+    return;
+  }
+  const m = n / 2;
+  const { re, im } = scratchFor(m);
+  const full = Math.min(len >> 1, m);
+  for (let j = 0; j < full; j++) {
+    re[j] = x[2 * j] as number;
+    im[j] = x[2 * j + 1] as number;
+  }
+  let j = full;
+  if (j < m && 2 * j < len) {
+    re[j] = x[2 * j] as number;
+    im[j] = 0;
+    j += 1;
+  }
+  re.fill(0, j);
+  im.fill(0, j);
+  fftRadix2InPlace(re, im);
+  const { c: baseCos, s: baseSin } = baseTwiddles(n);
+  for (let k = 0; k <= m; k++) {
+    const kk = k === m ? 0 : k;
+    const kc = k === 0 ? 0 : m - k;
+    const a = re[kk]!;
+    const b = im[kk]!;
+    const c = re[kc]!;
+    const d = im[kc]!;
+    const er = (a + c) / 2;
+    const ei = (b - d) / 2;
+    const or = (b + d) / 2;
+    const oi = (c - a) / 2;
+    const wr = k === m ? -1 : baseCos[k]!;
+    const wi = k === m ? 0 : baseSin[k]!;
+    const xr = er + wr * or - wi * oi;
+    const xi = ei + wr * oi + wi * or;
+    const p = xr * xr + xi * xi;
+    out[k] = add ? out[k]! + p : p;
+  }
+}
+
+/**
+ * Adds |A_k|² + |B_k|², k = 0 … n/2, of two real sequences of length n (a power of two) to `acc`,
+ * with one complex FFT. `re` holds a and `im` holds b on entry; both are overwritten.
+ */
+export function addPairPowerSpectrum(re: Float64Array, im: Float64Array, acc: Float64Array): void {
+  const n = re.length;
+  fftRadix2InPlace(re, im);
+  acc[0] = acc[0]! + re[0]! * re[0]! + im[0]! * im[0]!;
+  for (let k = 1; k <= n / 2; k++) {
+    const c = n - k;
+    acc[k] = acc[k]! + (re[k]! * re[k]! + im[k]! * im[k]! + re[c]! * re[c]! + im[c]! * im[c]!) / 2;
   }
 }
 
@@ -109,6 +301,8 @@ function bluesteinPlan(n: number): BluesteinPlan {
   }
   fftRadix2InPlace(fr, fi);
   p = { m, wr, wi, fr, fi };
+  // The live spectrum grows through many short lengths before its window fills: bound the cache.
+  if (bluesteinPlans.size >= MAX_CACHED_SIZES) bluesteinPlans.clear();
   bluesteinPlans.set(n, p);
   return p;
 }
@@ -119,20 +313,22 @@ export function computePowerSpectrum(x: ArrayLike<number>): Float64Array {
   const out = new Float64Array(Math.floor(n / 2) + 1);
   if (n === 0) return out;
   if ((n & (n - 1)) === 0) {
-    const re = Float64Array.from(x);
-    const im = new Float64Array(n);
-    fftRadix2InPlace(re, im);
-    for (let k = 0; k < out.length; k++) out[k] = re[k]! * re[k]! + im[k]! * im[k]!;
+    if (n === 1) {
+      out[0] = (x[0] as number) ** 2;
+      return out;
+    }
+    realPowerSpectrum(x, n, out);
     return out;
   }
   const { m, wr, wi, fr, fi } = bluesteinPlan(n);
-  const ar = new Float64Array(m);
-  const ai = new Float64Array(m);
+  const { re: ar, im: ai } = scratchFor(m);
   for (let k = 0; k < n; k++) {
     const v = x[k] as number;
     ar[k] = v * wr[k]!; // x · conj(w): (v)(wr − i·wi)
     ai[k] = -v * wi[k]!;
   }
+  ar.fill(0, n);
+  ai.fill(0, n);
   fftRadix2InPlace(ar, ai);
   for (let k = 0; k < m; k++) {
     const r = ar[k]! * fr[k]! - ai[k]! * fi[k]!;

@@ -8,8 +8,11 @@
  *   0 < k < nfft/2 (one-sided); PSD = mean over segments, in (input unit)²/Hz (ms²/Hz here).
  * fₖ = k / (nfft / fs). With one segment and nfft > L this is scipy.signal.periodogram (the
  * sliding-coherence definition).
+ * Cost: with a power-of-two nfft, segments go through the FFT two at a time (one complex
+ * transform of a + i·b gives |A|² + |B|², see compute-fft.ts) and an odd last one through a
+ * half-size real transform; windows and buffers are cached per length.
  */
-import { computePowerSpectrum } from './compute-fft';
+import { addPairPowerSpectrum, computePowerSpectrum, realPowerSpectrum } from './compute-fft';
 
 export interface Psd {
   readonly freqHz: Float64Array;
@@ -28,19 +31,49 @@ export interface WelchOptions {
 }
 
 const hannCache = new Map<number, { w: Float64Array; sumSq: number }>();
+/** The live engine asks for many short lengths while its windows fill: bound the caches. */
+const MAX_CACHED_LENGTHS = 48;
 
 function periodicHann(l: number): { w: Float64Array; sumSq: number } {
   let h = hannCache.get(l);
   if (h) return h;
+  if (hannCache.size >= MAX_CACHED_LENGTHS) hannCache.clear();
   const w = new Float64Array(l);
+  // wₙ = w_(L−n) (periodic Hann is symmetric about L/2): half the cosines.
+  for (let n = 0; n <= l / 2; n++) w[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / l);
+  for (let n = Math.floor(l / 2) + 1; n < l; n++) w[n] = w[l - n]!;
   let sumSq = 0;
-  for (let n = 0; n < l; n++) {
-    w[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / l);
-    sumSq += w[n]! * w[n]!;
-  }
+  for (let n = 0; n < l; n++) sumSq += w[n]! * w[n]!;
   h = { w, sumSq };
   hannCache.set(l, h);
   return h;
+}
+
+/** Segment buffers per FFT length: index 0 for single segments, 0 and 1 for pairs. */
+const bufferCache = new Map<number, Float64Array[]>();
+
+function segmentBuffer(nfft: number, which: 0 | 1): Float64Array {
+  let list = bufferCache.get(nfft);
+  if (!list) {
+    if (bufferCache.size >= MAX_CACHED_LENGTHS) bufferCache.clear();
+    list = [];
+    bufferCache.set(nfft, list);
+  }
+  let b = list[which];
+  if (!b) {
+    b = new Float64Array(nfft);
+    list[which] = b;
+  }
+  return b;
+}
+
+/** buf[0 … l−1] = (x[start + i] − segment mean) · w[i]; buf[l …] = 0 (zero padding). */
+function fillSegment(x: ArrayLike<number>, start: number, l: number, w: Float64Array, buf: Float64Array): void {
+  let mean = 0;
+  for (let i = 0; i < l; i++) mean += x[start + i] as number;
+  mean /= l;
+  for (let i = 0; i < l; i++) buf[i] = ((x[start + i] as number) - mean) * w[i]!;
+  buf.fill(0, l);
 }
 
 /** Welch PSD of `x` (evenly sampled at fsHz). */
@@ -54,15 +87,26 @@ export function computeWelchPsd(x: ArrayLike<number>, o: WelchOptions): Psd {
   const { w, sumSq } = periodicHann(l);
   const nBins = Math.floor(nfft / 2) + 1;
   const acc = new Float64Array(nBins);
-  const buf = new Float64Array(nfft);
-  for (let s = 0; s < segments; s++) {
-    const start = s * step;
-    let mean = 0;
-    for (let i = 0; i < l; i++) mean += x[start + i] as number;
-    mean /= l;
-    for (let i = 0; i < l; i++) buf[i] = ((x[start + i] as number) - mean) * w[i]!;
-    const p = computePowerSpectrum(buf);
-    for (let k = 0; k < nBins; k++) acc[k] = acc[k]! + p[k]!;
+  if (nfft >= 2 && (nfft & (nfft - 1)) === 0) {
+    const a = segmentBuffer(nfft, 0);
+    let s = 0;
+    for (; s + 1 < segments; s += 2) {
+      const b = segmentBuffer(nfft, 1);
+      fillSegment(x, s * step, l, w, a);
+      fillSegment(x, (s + 1) * step, l, w, b);
+      addPairPowerSpectrum(a, b, acc);
+    }
+    if (s < segments) {
+      fillSegment(x, s * step, l, w, a);
+      realPowerSpectrum(a, nfft, acc, true);
+    }
+  } else {
+    const buf = new Float64Array(nfft);
+    for (let s = 0; s < segments; s++) {
+      fillSegment(x, s * step, l, w, buf);
+      const p = computePowerSpectrum(buf);
+      for (let k = 0; k < nBins; k++) acc[k] = acc[k]! + p[k]!;
+    }
   }
   const scale = 1 / (o.fsHz * sumSq * segments);
   const psd = new Float64Array(nBins);

@@ -71,6 +71,13 @@ export function correctArtifacts(rrMs: ArrayLike<number>, detection: ArtifactDet
       skip = false;
       continue;
     }
+    if (code === 0) {
+      // Untouched interval (correctInterval would return [rrK]): no allocation on the common path.
+      nn[m] = rrK;
+      src[m] = k;
+      m += 1;
+      continue;
+    }
     const r = correctInterval(rrK, k + 1 < n ? (rrMs[k + 1] as number) : undefined, code, detection.medRrMs[k] as number, detection.th2Ms[k] as number);
     for (const v of r.values) {
       nn[m] = v;

@@ -11,8 +11,8 @@
  *    Biofeedback 25:177–191, "peak-to-trough" HR amplitude per breath).
  */
 import { computeWelchPsd } from './compute-welch-psd';
-import { computeBeatTimesS, TACHOGRAM_RATE_HZ } from './resample-tachogram';
-import { interpolateCubicSpline } from './interpolate-cubic-spline';
+import { computeBeatTimesS, tachogramSamples, TACHOGRAM_RATE_HZ } from './resample-tachogram';
+import { interpolateCubicSplineOnGrid } from './interpolate-cubic-spline';
 import { findPeakHz, integrateBandPower } from './integrate-band-power';
 
 export const BREATHING_BAND_HZ = [0.05, 0.5] as const;
@@ -41,10 +41,8 @@ export function estimateRsa(nnMs: ArrayLike<number>): RsaEstimate {
   if (span < 2 / BREATHING_BAND_HZ[0]) return NONE; // two cycles of the slowest breathing
   const hr = new Float64Array(n);
   for (let i = 0; i < n; i++) hr[i] = 60_000 / (nnMs[i] as number);
-  const count = Math.floor(span * TACHOGRAM_RATE_HZ + 1e-9) + 1;
-  const grid = new Float64Array(count);
-  for (let j = 0; j < count; j++) grid[j] = j / TACHOGRAM_RATE_HZ;
-  const x = interpolateCubicSpline(t, hr, grid);
+  const count = tachogramSamples(span);
+  const x = interpolateCubicSplineOnGrid(t, hr, count, TACHOGRAM_RATE_HZ);
   let nfft = MIN_NFFT;
   while (nfft < count) nfft *= 2;
   const psd = computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: count, overlap: 0, nfft });

@@ -4,7 +4,7 @@
  * interval), a not-a-knot cubic spline through (tₖ, NNₖ), sampled on the grid t = j / fsHz,
  * j = 0, 1, … while t ≤ t_last. Units: ms at times in s.
  */
-import { interpolateCubicSpline } from './interpolate-cubic-spline';
+import { interpolateCubicSplineOnGrid } from './interpolate-cubic-spline';
 
 export const TACHOGRAM_RATE_HZ = 4;
 
@@ -20,6 +20,11 @@ export function computeBeatTimesS(nnMs: ArrayLike<number>): Float64Array {
   return t;
 }
 
+/** Number of grid points j / rateHz with t ≤ lastS. */
+export function tachogramSamples(lastS: number, rateHz = TACHOGRAM_RATE_HZ): number {
+  return Math.floor(lastS * rateHz + 1e-9) + 1;
+}
+
 /**
  * Resample `nnMs` at `rateHz` with a cubic spline over its beat times; `valuesMs` (same length,
  * e.g. the detrended series) replaces the values while the times still come from `nnMs`.
@@ -27,8 +32,5 @@ export function computeBeatTimesS(nnMs: ArrayLike<number>): Float64Array {
 export function resampleTachogram(nnMs: ArrayLike<number>, rateHz = TACHOGRAM_RATE_HZ, valuesMs: ArrayLike<number> = nnMs): Float64Array {
   const t = computeBeatTimesS(nnMs);
   const last = t[t.length - 1] ?? 0;
-  const count = Math.floor(last * rateHz + 1e-9) + 1;
-  const grid = new Float64Array(count);
-  for (let j = 0; j < count; j++) grid[j] = j / rateHz;
-  return interpolateCubicSpline(t, valuesMs, grid);
+  return interpolateCubicSplineOnGrid(t, valuesMs, tachogramSamples(last, rateHz), rateHz);
 }

@@ -5,8 +5,54 @@
  * definition NeuroKit2's Lipponen–Tarvainen implementation uses. The window for index i holds
  * indices [i − h, i + h] ∩ [0, n − 1], h = (w − 1)/2, so it shrinks at both ends.
  *
- * Cost: O(n·w) worst case (a sorted window kept by binary search and memmove), no allocation per step.
+ * Cost: the window is kept sorted in a Float64Array; sliding it by one replaces the value that
+ * leaves with the one that enters by shifting only the entries between their ranks (insertion-sort
+ * step), O(n·d) with d the rank distance (≤ w, small for smooth series), no allocation per step.
  */
+
+/** Index of the first entry of sorted[0 … m−1] that is not below v. */
+function lowerBound(sorted: Float64Array, m: number, v: number): number {
+  let lo = 0;
+  let hi = m;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Insert v into sorted[0 … m−1] (m < capacity). */
+function insertSorted(sorted: Float64Array, m: number, v: number): void {
+  let i = m;
+  while (i > 0 && sorted[i - 1]! > v) {
+    sorted[i] = sorted[i - 1]!;
+    i -= 1;
+  }
+  sorted[i] = v;
+}
+
+/** Remove one entry equal to v from sorted[0 … m−1]. */
+function removeSorted(sorted: Float64Array, m: number, v: number): void {
+  for (let i = lowerBound(sorted, m, v); i < m - 1; i++) sorted[i] = sorted[i + 1]!;
+}
+
+/** Replace one entry equal to `out` by `inc`, keeping sorted[0 … m−1] sorted. */
+function replaceSorted(sorted: Float64Array, m: number, out: number, inc: number): void {
+  let i = lowerBound(sorted, m, out);
+  if (inc > out) {
+    while (i + 1 < m && sorted[i + 1]! < inc) {
+      sorted[i] = sorted[i + 1]!;
+      i += 1;
+    }
+  } else {
+    while (i > 0 && sorted[i - 1]! > inc) {
+      sorted[i] = sorted[i - 1]!;
+      i -= 1;
+    }
+  }
+  sorted[i] = inc;
+}
 
 /** Quantiles `qs` (0–1) of `values` over centred windows of `windowBeats` (odd) values. */
 export function computeRollingQuantiles(values: ArrayLike<number>, windowBeats: number, qs: readonly number[]): Float64Array[] {
@@ -14,46 +60,24 @@ export function computeRollingQuantiles(values: ArrayLike<number>, windowBeats: 
   const n = values.length;
   const h = (windowBeats - 1) / 2;
   const out = qs.map(() => new Float64Array(n));
-  const sorted = new Float64Array(windowBeats + 1);
+  const sorted = new Float64Array(Math.min(windowBeats, n) + 1);
   let m = 0;
-  const insert = (v: number): void => {
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as number) < v) lo = mid + 1;
-      else hi = mid;
-    }
-    sorted.copyWithin(lo + 1, lo, m);
-    sorted[lo] = v;
-    m += 1;
-  };
-  const remove = (v: number): void => {
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as number) < v) lo = mid + 1;
-      else hi = mid;
-    }
-    sorted.copyWithin(lo, lo + 1, m);
-    m -= 1;
-  };
   // Window for i = 0 is [0, h].
-  for (let j = 0; j <= Math.min(h, n - 1); j++) insert(values[j] as number);
+  for (let j = 0; j <= Math.min(h, n - 1); j++) insertSorted(sorted, m++, values[j] as number);
   for (let i = 0; i < n; i++) {
     if (i > 0) {
       const drop = i - h - 1;
-      if (drop >= 0) remove(values[drop] as number);
       const add = i + h;
-      if (add < n) insert(values[add] as number);
+      if (drop >= 0 && add < n) replaceSorted(sorted, m, values[drop] as number, values[add] as number);
+      else if (drop >= 0) removeSorted(sorted, m--, values[drop] as number);
+      else if (add < n) insertSorted(sorted, m++, values[add] as number);
     }
     for (let k = 0; k < qs.length; k++) {
       const idx = (qs[k] as number) * (m - 1);
       const f = Math.floor(idx);
-      const lo = sorted[f] as number;
-      const hi = sorted[Math.min(m - 1, f + 1)] as number;
-      (out[k] as Float64Array)[i] = f === idx ? lo : lo + (hi - lo) * (idx - f);
+      const lo = sorted[f]!;
+      const hi = sorted[Math.min(m - 1, f + 1)]!;
+      out[k]![i] = f === idx ? lo : lo + (hi - lo) * (idx - f);
     }
   }
   return out;

@@ -52,22 +52,27 @@ function toNumber(s: string): number | null {
   return Number(t.replace(',', '.'));
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
+/** Whether the median (the ⌊n/2⌋-th smallest value) is below `limit`: counting, no sort. */
+function medianBelow(v: readonly number[], limit: number): boolean {
+  let below = 0;
+  for (let i = 0; i < v.length; i++) if ((v[i] as number) < limit) below += 1;
+  return below > Math.floor(v.length / 2);
 }
 
 function finish(values: number[], lines: number[], unit: 'ms' | 's' | 'auto', format: RrFile['format']): RrFile {
   if (values.length === 0) throw new RrFileError(null, 'no RR intervals found (empty file?)');
-  const seconds = unit === 's' || (unit === 'auto' && median(values) < SECONDS_BELOW);
-  const rrMs = values.map((v, i) => {
+  const seconds = unit === 's' || (unit === 'auto' && medianBelow(values, SECONDS_BELOW));
+  const rrMs: number[] = seconds ? new Array<number>(values.length) : values;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
     const ms = seconds ? v * 1000 : v;
-    const line = lines[i] ?? null;
-    if (!(ms > 0)) throw new RrFileError(line, `interval must be positive, got ${v}`);
-    if (ms < MIN_RR_MS || ms > MAX_RR_MS)
+    if (!(ms > 0) || ms < MIN_RR_MS || ms > MAX_RR_MS) {
+      const line = lines[i] ?? null;
+      if (!(ms > 0)) throw new RrFileError(line, `interval must be positive, got ${v}`);
       throw new RrFileError(line, `interval ${v}${seconds ? ' s' : ' ms'} is outside ${MIN_RR_MS}–${MAX_RR_MS} ms (wrong unit or not an RR file?)`);
-    return ms;
-  });
+    }
+    rrMs[i] = ms;
+  }
   return { rrMs, format: format === 'rr-ms' && seconds ? 'rr-s' : format, lines };
 }
 
@@ -75,18 +80,104 @@ function splitLines(text: string): string[] {
   return text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
 }
 
+const CR = 13;
+const LF = 10;
+/** Exact powers of ten (every one up to 1e22 is a double). */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Most digits whose integer value is exact in a double (< 2^53). */
+const MAX_FAST_DIGITS = 15;
+
+/**
+ * The number on text[from, to) when it has the plain form [ \t]*[+-]?digits[.,]digits[ \t]* with
+ * at most 15 digits, else NaN (the caller then takes the general path). Exact: the digits form an
+ * integer below 2^53 and 10^f is exact, so one division rounds correctly, as Number() does
+ * (Clinger 1990, "How to read floating point numbers accurately", PLDI, the fast path).
+ */
+function scanPlainNumber(text: string, from: number, to: number): number {
+  let i = from;
+  let c = i < to ? text.charCodeAt(i) : -1;
+  while (c === 32 || c === 9) c = ++i < to ? text.charCodeAt(i) : -1;
+  let negative = false;
+  if (c === 43 || c === 45) {
+    negative = c === 45;
+    c = ++i < to ? text.charCodeAt(i) : -1;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = 0;
+  while (c >= 48 && c <= 57) {
+    mantissa = mantissa * 10 + (c - 48);
+    digits += 1;
+    c = ++i < to ? text.charCodeAt(i) : -1;
+  }
+  if (c === 46 || c === 44) {
+    c = ++i < to ? text.charCodeAt(i) : -1;
+    while (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits += 1;
+      fraction += 1;
+      c = ++i < to ? text.charCodeAt(i) : -1;
+    }
+  }
+  if (digits === 0 || digits > MAX_FAST_DIGITS) return Number.NaN;
+  while (c === 32 || c === 9) c = ++i < to ? text.charCodeAt(i) : -1;
+  if (i < to) return Number.NaN; // exponent, quotes, other text: the general path decides
+  const v = fraction === 0 ? mantissa : mantissa / (POW10[fraction] as number);
+  return negative ? -v : v;
+}
+
+/**
+ * One interval per line. Lines end at \r\n, \n or \r (as splitLines); a line in the plain form
+ * is read by scanPlainNumber without making a string, any other line by toNumber as before.
+ */
 function parsePlain(text: string, unit: 'ms' | 's' | 'auto', format: RrFile['format']): RrFile {
   const values: number[] = [];
   const lines: number[] = [];
-  splitLines(text).forEach((raw, i) => {
-    const s = raw.trim();
-    if (s === '') return;
-    const v = toNumber(s);
-    if (v === null) throw new RrFileError(i + 1, `expected one RR interval (a number), got "${s.slice(0, 40)}"`);
-    values.push(v);
-    lines.push(i + 1);
-  });
+  const len = text.length;
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let line = 1; pos <= len; line++) {
+    let end = pos;
+    while (end < len) {
+      const c = text.charCodeAt(end);
+      if (c === LF || c === CR) break;
+      end += 1;
+    }
+    if (end > pos) {
+      let v = scanPlainNumber(text, pos, end);
+      if (Number.isNaN(v)) {
+        const s = text.slice(pos, end).trim();
+        if (s !== '') {
+          const parsed = toNumber(s);
+          if (parsed === null) throw new RrFileError(line, `expected one RR interval (a number), got "${s.slice(0, 40)}"`);
+          v = parsed;
+        }
+      }
+      if (!Number.isNaN(v)) {
+        values.push(v);
+        lines.push(line);
+      }
+    }
+    pos = end + (text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? 2 : 1);
+  }
   return finish(values, lines, unit, format);
+}
+
+/** The first line (as splitLines cuts them) that is not blank, trimmed; '' when there is none. */
+function firstNonBlankLine(text: string): string {
+  const len = text.length;
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (pos <= len) {
+    let end = pos;
+    while (end < len) {
+      const c = text.charCodeAt(end);
+      if (c === LF || c === CR) break;
+      end += 1;
+    }
+    const s = text.slice(pos, end).trim();
+    if (s !== '') return s;
+    pos = end + (text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? 2 : 1);
+  }
+  return '';
 }
 
 function splitRow(s: string): string[] {
@@ -166,7 +257,7 @@ function parseSoothe(text: string): RrFile {
 }
 
 function detect(text: string): Exclude<RrFileFormat, 'auto'> {
-  const first = splitLines(text).find((l) => l.trim() !== '')?.trim() ?? '';
+  const first = firstNonBlankLine(text);
   if (first.startsWith('{')) return 'soothe';
   if (toNumber(first) !== null) return 'rr-ms'; // plain numbers (unit detected)
   if (/kubios/i.test(text.slice(0, 2000))) return 'kubios';

@@ -5,5 +5,6 @@ import { hrvBench } from './hrv.bench';
 import { pacerFrameBench } from './pacer-frame.bench';
 import { ppgBench, ppgPtyBench } from './ppg.bench';
 import { bleBench } from './ble.bench';
+import { recordingBench } from './recording.bench';
 
-export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench];
+export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench];

@@ -6,6 +6,7 @@ import { ScriptRunner } from '../session/script-runner';
 import { ClientPublisher } from '../session/client-publisher';
 import { Tachogram } from '../components/Tachogram';
 import { SourcePanel } from '../components/SourcePanel';
+import { ClientPanel } from '../components/ClientPanel';
 
 const MARKER_PRESETS = ['Settling', 'Soothing rhythm breathing', 'Compassionate imagery', 'Self-critical recall', 'Compassionate response', 'Recovery', 'Client spoke', 'Dizziness / discomfort'] as const;
 
@@ -16,7 +17,7 @@ const mmss = (s: number): string => `${Math.floor(s / 60)}:${String(Math.floor(s
  * The therapist console: live signals, the session script, pacer controls for the client's
  * screen, markers and notes. The client sees only the calm pacer and reward (ClientView).
  */
-export function TherapistView({ session, api }: ViewProps) {
+export function TherapistView({ session, api, navigate }: ViewProps) {
   const ui = useSyncExternalStore(session.ui.subscribe, session.ui.get);
   const runner = useMemo(() => new ScriptRunner(session, BUILTIN_SCRIPTS[1] ?? BUILTIN_SCRIPTS[0]!), [session]);
   const publisher = useMemo(() => new ClientPublisher(api, session, runner), [api, session, runner]);
@@ -60,6 +61,13 @@ export function TherapistView({ session, api }: ViewProps) {
     url.searchParams.set('view', 'client');
     const w = window.open(url.toString(), 'soothe-client', 'popup,width=1024,height=768');
     setClientMsg(w ? 'Client view opened in a new window: move it to the client’s screen and make it full screen (F11).' : 'The browser blocked the new window: allow pop-ups for this page.');
+  };
+
+  const finish = async (): Promise<void> => {
+    if (!script.finished && script.started) session.recordEvent('script', { action: 'finish' });
+    publisher.end();
+    await session.flush();
+    if (session.recordingId) navigate?.('report', { session: session.recordingId });
   };
 
   const reward = ui.trainer.reward;
@@ -122,6 +130,10 @@ export function TherapistView({ session, api }: ViewProps) {
             </div>
           </>
         )}
+        <ClientPanel api={api} session={session} onClient={() => void publisher.publish()} />
+        <button type="button" onClick={() => void finish()}>
+          Finish and show the report
+        </button>
         <h2>Client screen</h2>
         <div className="buttons">
           <button type="button" onClick={() => void openClient()}>

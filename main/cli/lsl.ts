@@ -59,7 +59,8 @@ export async function run(argv: string[]): Promise<number> {
   const sessionId = `lsl-simulator-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const t0 = performance.now();
   const nowMs = (): number => performance.now() - t0;
-  lsl.startSession(sessionId, 0);
+  // same process, same clock (performance.now and the LSL clock are both libuv's hrtime): exact origin
+  lsl.startSession(sessionId, nowMs());
   const st = await lsl.enable(true);
   if (!st.enabled) {
     process.stderr.write(`soothe lsl: ${st.message}\n`);

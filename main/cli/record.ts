@@ -11,6 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Recorder } from '../services/recorder';
 import { BeatRecording } from '../services/sessions/beat-recording';
+import { startHeadlessLsl } from '../services/lsl/lsl-service';
+
+declare const __SOOTHE_VERSION__: string;
 import { RrSimulator } from '../../shared/sim/rr-simulator';
 import { DEFAULT_PACER } from '../../shared/pacer/phase';
 import type { RecordEvent } from '../../shared/ipc/contract';
@@ -18,7 +21,7 @@ import { SERIAL_BAUD_RATES, DEFAULT_BAUD, type SerialFormatKind } from '../../sh
 
 const USAGE = `soothe record --simulator [--duration <s>] [--speed <x>] [--seed <n>] [--breathing <breaths/min>] --out <dir>
 soothe record --serial <path> [--format <kind>] [--baud <n>] [--fs <Hz>] [--duration <s>] --out <dir>
-  options: --status-every <s> (default 5), --report-flushes\n`;
+  options: --status-every <s> (default 5), --report-flushes, --lsl (also publish the session as Lab Streaming Layer streams; lsl_api.cfg applies)\n`;
 const SERIAL_FORMATS: readonly SerialFormatKind[] = ['pulsesensor-processing', 'pulsesensor-plotter', 'single-value', 'delimited', 'key-value', 'beat-interval'];
 const TICK_MS = 50;
 
@@ -45,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       out: { type: 'string' },
       'status-every': { type: 'string', default: '5' },
       'report-flushes': { type: 'boolean', default: false },
+      lsl: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -70,11 +74,15 @@ export async function run(argv: string[]): Promise<number> {
   const source = values.simulator ? `Simulator (seed ${values.seed}, ${speed}× speed)` : `serial ${values.serial}`;
   const { sessionId, dir } = await recorder.startAt(values.out, { source, wallClockStartIso: new Date().toISOString(), type: 'record' });
   const beats = new BeatRecording();
+  // --lsl: every recorded event also goes out on LSL (main/services/lsl), stamped on the session clock
+  const lsl = values.lsl ? await startHeadlessLsl(sessionId, typeof __SOOTHE_VERSION__ === 'string' ? __SOOTHE_VERSION__ : 'dev') : null;
+  if (lsl) out.write(lsl.lines.join('\n') + '\n');
   let error: string | null = null;
   const append = (events: RecordEvent[]): void => {
     if (error || events.length === 0) return;
     try {
       recorder.appendSync(sessionId, events);
+      lsl?.lsl.sessionEvents(sessionId, events);
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
       process.stderr.write(`soothe record: recording stopped: ${error}\n`);
@@ -111,13 +119,17 @@ export async function run(argv: string[]): Promise<number> {
     const { SerialPpgManager } = await import('../services/serial-ppg');
     let lastState = '';
     const serial = new SerialPpgManager({
-      onSamples: (b) => recorder.recordSerialSamples(b),
+      onSamples: (b) => {
+        recorder.recordSerialSamples(b);
+        lsl?.lsl.onSerialEvent('serial:samples', b);
+      },
       onBeats: (b) => {
         const batch: RecordEvent[] = [];
         b.rr.forEach((rr, i) => batch.push(...beats.next(rr, { sqi: b.beats[i]?.sqi ?? null })));
         append(batch);
       },
       onStatus: (st) => {
+        lsl?.lsl.onSerialEvent('serial:status', st);
         append([{ kind: 'device', tMs: recorder.sessionNowMs(sessionId), data: { event: 'status', state: st.state, message: st.message, ...(st.fsHz ? { fsHz: st.fsHz } : {}), ...(st.format ? { format: st.format } : {}) } }]);
         if (st.state !== lastState) out.write(`serial: ${st.state}: ${st.message}\n`);
         lastState = st.state;
@@ -151,6 +163,7 @@ export async function run(argv: string[]): Promise<number> {
   await teardown();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  await lsl?.lsl.dispose();
   const r = await recorder.stop(sessionId);
   out.write(`session saved: ${dir} (${beats.beats} beats, ${r.events} events, ${(sessionMs / 1000).toFixed(1)} s)\n`);
   return error ? 1 : 0;

@@ -29,6 +29,8 @@ import { installId as defaultInstallId } from './soothe-streams';
 /** The app's session flushes its events once a second: pacer samples wait this long for a late pacer change. */
 export const APP_PACER_LAG_MS = 1500;
 const PACER_TICK_MS = 100;
+/** A better bound on session time 0 moves it only when it improves by more than this, s. */
+export const ORIGIN_REFINE_MIN_S = 0.001;
 
 /** Reads the first readable lsl_api.cfg in liblsl's search order; defaults when none. */
 export function loadLslApiConfig(env: NodeJS.ProcessEnv = process.env): { config: LslApiConfig; file: string | null } {
@@ -169,7 +171,9 @@ export class LslService {
   private refineOrigin(sessionId: string, sessionNowMs: number): void {
     const bound = this.clock() - sessionNowMs / 1000;
     if (this.sessionId !== sessionId || this.originS === null) return this.startSession(sessionId, sessionNowMs);
-    if (bound < this.originS) {
+    // Small improvements are ignored so that regular streams (pacer, PPG) keep an even spacing;
+    // the origin is then right to within ORIGIN_REFINE_MIN_S.
+    if (bound < this.originS - ORIGIN_REFINE_MIN_S) {
       this.originS = bound;
       if (this.publisher) this.publisher.sessionOriginS = bound;
     }
@@ -245,4 +249,18 @@ export class LslService {
   async dispose(): Promise<void> {
     await this.enable(false);
   }
+}
+
+/**
+ * LSL for a headless session (`soothe record --lsl`): outlets on, session time 0 = now, and one
+ * line per stream for the terminal. lsl_api.cfg applies as in the app.
+ */
+export async function startHeadlessLsl(sessionId: string, version: string, config?: Partial<LslApiConfig>): Promise<{ lsl: LslService; lines: string[] }> {
+  const lsl = new LslService({ version, config, pacerLagMs: 200 });
+  lsl.startSession(sessionId, 0);
+  const st = await lsl.enable(true);
+  if (!st.enabled) throw new Error(st.message);
+  const lines = [`LSL: discovery on UDP ${st.discoveryPort}${lsl.configFile ? ` (config ${lsl.configFile})` : ''}; streams:`];
+  for (const s of st.streams) lines.push(`  ${s.name} (${s.type}, ${s.channels} ch, ${s.nominalSrateHz ? `${s.nominalSrateHz} Hz` : 'irregular'}, source_id ${s.sourceId})`);
+  return { lsl, lines };
 }

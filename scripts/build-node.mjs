@@ -4,8 +4,7 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-await build({
-  entryPoints: { cli: 'main/cli/index.ts', web: 'main/web/entry.ts', bench: 'bench/run.ts' },
+const common = {
   outdir: 'dist/node',
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -16,4 +15,9 @@ await build({
   sourcemap: true,
   define: { __SOOTHE_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: { web: 'main/web/entry.ts', bench: 'bench/run.ts' } });
+// The CLI with code splitting: each subcommand's `import('./x')` stays a separate chunk
+// (dist/node/chunks/), so `soothe analyze` does not load what `soothe record` needs (serialport,
+// sockets, crypto) at start-up.
+await build({ ...common, entryPoints: { cli: 'main/cli/index.ts' }, splitting: true, chunkNames: 'chunks/[name]-[hash]' });

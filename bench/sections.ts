@@ -6,5 +6,6 @@ import { pacerFrameBench } from './pacer-frame.bench';
 import { ppgBench, ppgPtyBench } from './ppg.bench';
 import { bleBench } from './ble.bench';
 import { recordingBench } from './recording.bench';
+import { lslBench } from './lsl.bench';
 
-export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench];
+export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench, lslBench];

@@ -127,6 +127,17 @@ export class Session {
     return this.opts.rmssdWindowMs;
   }
 
+  /** Markers added during this session, oldest first (issue 7: hotkey M and the marker button). */
+  readonly markers = new Store<readonly { readonly tMs: number; readonly label: string }[]>([]);
+
+  /** Adds a marker at the current session time with an optional label; it is recorded and exported. */
+  addMarker(label = ''): { readonly tMs: number; readonly label: string } {
+    const m = { tMs: this.now(), label: label.trim().slice(0, 200) };
+    this.record('marker', { label: m.label }, m.tMs);
+    this.markers.set([...this.markers.get(), m]);
+    return m;
+  }
+
   async start(): Promise<void> {
     this.uiTimer = setInterval(() => this.ui.set(this.snapshot()), UI_INTERVAL_MS);
     this.subs.add(interval(RECORD_FLUSH_MS).subscribe(() => void this.flushRecording()));
@@ -202,6 +213,9 @@ export class Session {
     const extras = source as Partial<{ contact$: Observable<string | null>; battery$: Observable<number | null> }>;
     if (extras.contact$) this.sourceSubs.add(extras.contact$.subscribe((contact) => (this.live = { ...this.live, contact })));
     if (extras.battery$) this.sourceSubs.add(extras.battery$.subscribe((batteryPct) => (this.live = { ...this.live, batteryPct })));
+    // Raw BLE notifications, exactly as they arrived, go to the session's raw-ble stream (issue 7).
+    const rawSource = source as Partial<{ raw$: Observable<{ readonly hex: string; readonly tMs: number; readonly characteristic?: string }> }>;
+    if (rawSource.raw$) this.sourceSubs.add(rawSource.raw$.subscribe((p) => this.record('raw-ble', { hex: p.hex, ...(p.characteristic ? { characteristic: p.characteristic } : {}) }, p.tMs)));
     if (ppgSamples$) this.sourceSubs.add(ppgSamples$.subscribe((b) => this.onPpgSamples(b)));
   }
 

@@ -5,6 +5,7 @@ import { Tachogram } from '../components/Tachogram';
 import { PpgWaveform } from '../components/PpgWaveform';
 import { SourcePanel } from '../components/SourcePanel';
 import { HelpText } from '../components/HelpText';
+import { SessionMarkers } from '../components/session-markers';
 import { useSystemReducedMotion } from '../hooks/useReducedMotion';
 import { PACER_MAX_BREATHS_PER_MIN, PACER_MIN_BREATHS_PER_MIN, PACER_RATE_STEP, type BreathStage } from '../../shared/pacer/phase';
 
@@ -103,6 +104,7 @@ export function PracticeView({ session, api }: ViewProps) {
             />
           </form>
           <SourcePanel session={session} api={api} ui={ui} />
+          <SessionMarkers session={session} />
         </aside>
         <section className="panel chart" aria-label="Charts">
           <Tachogram data={ui.tachogram} ppg={ui.sourceKind === 'serial-ppg'} />

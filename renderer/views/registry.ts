@@ -5,6 +5,7 @@
 import type { ComponentType } from 'react';
 import type { ViewProps } from './view-props';
 import { PracticeView } from './PracticeView';
+import { SessionsView } from './SessionsView';
 import { TherapistView } from './TherapistView';
 import { ReportView } from './ReportView';
 
@@ -17,6 +18,7 @@ export interface ViewEntry {
 
 export const VIEWS: readonly ViewEntry[] = [
   { id: 'practice', title: 'Practice', component: PracticeView, nav: true },
+  { id: 'sessions', title: 'Sessions', component: SessionsView, nav: true },
   { id: 'therapist', title: 'Therapist', component: TherapistView, nav: true },
   { id: 'report', title: 'Report', component: ReportView, nav: false },
 ];

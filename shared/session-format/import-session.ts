@@ -23,43 +23,53 @@ export interface ImportedSession {
   readonly format: string;
 }
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
+/** RFC 4180 records: quoted cells may hold commas, quotes ("") and line breaks. */
+function parseCsvRecords(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
   let cur = '';
   let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (q) {
-      if (c === '"' && line[i + 1] === '"') {
+      if (c === '"' && text[i + 1] === '"') {
         cur += '"';
         i++;
       } else if (c === '"') q = false;
       else cur += c;
     } else if (c === '"') q = true;
     else if (c === ',') {
-      out.push(cur);
+      row.push(cur);
+      cur = '';
+    } else if (c === '\r' || c === '\n') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cur);
+      rows.push(row);
+      row = [];
       cur = '';
     } else cur += c;
   }
-  out.push(cur);
-  return out;
+  if (cur !== '' || row.length > 0) {
+    row.push(cur);
+    rows.push(row);
+  }
+  return rows;
 }
 
 const numOrNull = (s: string | undefined): number | null => (s === undefined || s.trim() === '' ? null : Number(s));
 
 /** Reads Soothe's CSV export back into events. */
 export function parseSootheCsv(text: string): StreamRecord[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n/);
+  const rows = parseCsvRecords(text.replace(/^\uFEFF/, ''));
   const events: StreamRecord[] = [];
   let beatIndex = 0;
-  lines.slice(1).forEach((line, k) => {
-    if (line.trim() === '') return;
-    const c = splitCsvLine(line);
+  rows.slice(1).forEach((c, k) => {
+    if (c.length === 1 && (c[0] ?? '').trim() === '') return;
     const tMs = Number(c[0]);
-    if (!Number.isFinite(tMs)) throw new Error(`line ${k + 2}: t_ms is not a number`);
+    if (!Number.isFinite(tMs)) throw new Error(`record ${k + 2}: t_ms is not a number`);
     if (c[1] === 'beat') {
       const rrMs = Number(c[2]);
-      if (!(rrMs > 0)) throw new Error(`line ${k + 2}: rr_ms is not a positive number`);
+      if (!(rrMs > 0)) throw new Error(`record ${k + 2}: rr_ms is not a positive number`);
       events.push({ kind: 'beat', tMs, rrMs, ...(c[4] === '1' ? { afterGap: true } : {}) });
       if (c[3] && c[3] !== 'none') events.push({ kind: 'artifact', tMs, index: beatIndex, type: c[3], originalRrMs: rrMs });
       beatIndex++;

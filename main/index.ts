@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { createServices } from './services/services';
 import { registerIpc } from './electron/ipc';
 import { createMainWindow } from './electron/window';
+import { BleChooserRelay } from './electron/ble-chooser';
+import type { Services } from './services/services';
 
 const windows: BrowserWindow[] = [];
 
@@ -15,7 +17,10 @@ const windows: BrowserWindow[] = [];
 if (!app.requestSingleInstanceLock()) app.quit();
 
 app.whenReady().then(() => {
-  const services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), shell: 'electron' });
+  // Soothe's own Bluetooth picker: main relays the devices found ('ble:devices'), the renderer answers ('ble:select').
+  let services: Services | null = null;
+  const bleChooser = new BleChooserRelay((devices) => services?.events.emit('ble:devices', { devices }));
+  services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), shell: 'electron', bleSelect: (id) => bleChooser.select(id) });
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const indexHtml = join(__dirname, '../renderer/index.html');
   const appUrlPrefix = devUrl ?? 'file://';
@@ -23,6 +28,7 @@ app.whenReady().then(() => {
   const open = (): void => {
     const w = createMainWindow({ preloadPath: join(__dirname, '../preload/index.cjs'), ...(devUrl ? { devUrl } : {}), indexHtml });
     windows.push(w);
+    bleChooser.attach(w);
     w.on('closed', () => windows.splice(windows.indexOf(w), 1));
   };
   open();

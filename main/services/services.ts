@@ -30,6 +30,8 @@ export interface ServicesOptions {
   readonly dataDir: string;
   readonly version: string;
   readonly shell: 'electron' | 'web';
+  /** Electron only: answers the pending Bluetooth chooser (main/electron/ble-chooser.ts); false when none is pending. */
+  readonly bleSelect?: (deviceId: string) => boolean;
   /** Lab Streaming Layer settings over lsl_api.cfg (tests confine LSL to 127.0.0.1 this way). */
   readonly lslConfig?: Partial<LslApiConfig>;
 }
@@ -79,6 +81,11 @@ export function createServices(opts: ServicesOptions): Services {
       return serial.open(req);
     },
     'serial:close': () => serial.close(),
+    'ble:select': async (deviceId: string) => {
+      if (!opts.bleSelect) throw new Error("the browser's own chooser is used");
+      if (typeof deviceId !== 'string' || deviceId.length > 200) throw new Error('ble:select needs a device id (or an empty string to cancel)');
+      return { selected: opts.bleSelect(deviceId) };
+    },
     'lsl:status': async () => lsl.status(),
     'lsl:enable': async (on: boolean) => {
       if (typeof on !== 'boolean') throw new Error('lsl:enable needs true or false');

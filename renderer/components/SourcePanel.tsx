@@ -1,16 +1,40 @@
-import { useId, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import type { SootheApi } from '../../shared/ipc/contract';
 import type { SerialPortChoice } from '../../shared/types/serial-ppg';
 import { DEFAULT_BAUD, SERIAL_BAUD_RATES } from '../../shared/types/serial-ppg';
 import type { Session, UiSnapshot } from '../session/session';
 import { openSerialSource } from '../session/sources';
-import { WebBluetoothHr, describeBluetoothError } from '../devices/web-bluetooth-hr';
+import { WebBluetoothHr, describeBluetoothError, type BleDevice } from '../devices/web-bluetooth-hr';
+import { BlePicker } from './BlePicker';
 
 const CONTACT_WORDS: Record<string, string> = {
   detected: 'skin contact: good',
   'not-detected': 'no skin contact: moisten the electrodes',
   'not-supported': 'skin contact: not reported by this strap',
 };
+
+/**
+ * Names of straps connected before, by device id: a device from getDevices() may come back
+ * without its name (Chromium keeps the permission, not always the name).
+ */
+const STRAP_NAMES_KEY = 'soothe.bleStrapNames';
+function strapNames(): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(STRAP_NAMES_KEY) ?? '{}');
+    return typeof v === 'object' && v !== null ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+function rememberStrapName(device: BleDevice): void {
+  if (!device.name) return;
+  try {
+    localStorage.setItem(STRAP_NAMES_KEY, JSON.stringify({ ...strapNames(), [device.id]: device.name }));
+  } catch {
+    // storage full or disabled: the button then says "your strap"
+  }
+}
+const strapName = (device: BleDevice): string | undefined => (device.name && device.name.length > 0 ? device.name : strapNames()[device.id]);
 
 /** Where the beats come from: simulator, a Bluetooth strap, or a serial pulse sensor; and the signal's health. */
 export function SourcePanel({ session, api, ui }: { readonly session: Session; readonly api: SootheApi; readonly ui: UiSnapshot }) {
@@ -21,8 +45,25 @@ export function SourcePanel({ session, api, ui }: { readonly session: Session; r
   const [portNote, setPortNote] = useState<string | null>(null);
   const [path, setPath] = useState('');
   const [baud, setBaud] = useState<number>(DEFAULT_BAUD);
+  const [remembered, setRemembered] = useState<readonly BleDevice[]>([]);
   const pathId = useId();
   const baudId = useId();
+
+  // Straps this page may already use (getDevices(), where the browser has it): reconnect without the chooser.
+  const refreshRemembered = useCallback(async (): Promise<void> => {
+    setRemembered(await WebBluetoothHr.remembered(typeof navigator === 'undefined' ? undefined : navigator.bluetooth));
+  }, []);
+  useEffect(() => {
+    void refreshRemembered();
+  }, [refreshRemembered]);
+
+  const startStrap = async (device: BleDevice): Promise<void> => {
+    const name = strapName(device);
+    const strap = new WebBluetoothHr(device, { clock: () => session.now(), ...(name ? { label: name } : {}) });
+    await strap.connect();
+    rememberStrapName(device);
+    await session.useSource(strap);
+  };
 
   const connectStrap = async (): Promise<void> => {
     setMessage(null);
@@ -30,11 +71,30 @@ export function SourcePanel({ session, api, ui }: { readonly session: Session; r
     try {
       // requestDevice must run inside the click's user gesture: it is the first await here.
       const device = await WebBluetoothHr.request(navigator.bluetooth);
-      const strap = new WebBluetoothHr(device, { clock: () => session.now() });
-      await strap.connect();
-      await session.useSource(strap);
+      await startStrap(device);
+      void refreshRemembered();
     } catch (e) {
       setMessage(describeBluetoothError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reconnectStrap = async (device: BleDevice): Promise<void> => {
+    setMessage(null);
+    setBusy(true);
+    try {
+      try {
+        await startStrap(device);
+      } catch (first) {
+        // A remembered strap must be heard advertising before Chromium can connect to it.
+        if (!(await WebBluetoothHr.waitForAdvertisement(device))) throw first;
+        await startStrap(device);
+      }
+    } catch (e) {
+      // Out of range, or the permission is gone: ask once through the chooser instead.
+      setRemembered((list) => list.filter((d) => d !== device));
+      setMessage(`${describeBluetoothError(e)} If it still fails, press Connect a heart-rate strap and choose it from the list.`);
     } finally {
       setBusy(false);
     }
@@ -89,6 +149,13 @@ export function SourcePanel({ session, api, ui }: { readonly session: Session; r
         <button type="button" onClick={() => void connectStrap()} disabled={busy}>
           Connect a heart-rate strap
         </button>
+        {ui.sourceKind !== 'ble'
+          ? remembered.map((d) => (
+              <button key={d.id} type="button" onClick={() => void reconnectStrap(d)} disabled={busy}>
+                Reconnect to {strapName(d) ?? 'your strap'}
+              </button>
+            ))
+          : null}
         <button type="button" onClick={() => void showSerial()} disabled={busy} aria-expanded={serialOpen}>
           Use a pulse sensor (USB serial)
         </button>
@@ -98,6 +165,7 @@ export function SourcePanel({ session, api, ui }: { readonly session: Session; r
           </button>
         ) : null}
       </div>
+      <BlePicker api={api} />
       {serialOpen ? (
         <form
           className="serial-form"

@@ -39,7 +39,7 @@ import {
 import type { BeatSource, SourceDiagnostic, SourceStatus } from '../../shared/types/beat-source';
 import type { RrInterval } from '../../shared/types/rr';
 import { parseHeartRateMeasurement, type SensorContact } from '../../shared/parsers/heart-rate-measurement';
-import { BeatTimes, type BeatTimesOptions } from '../../shared/parsers/beat-times';
+import { BeatTimes, type BeatGap, type BeatTimesOptions } from '../../shared/parsers/beat-times';
 
 // --- UUIDs (Bluetooth SIG Assigned Numbers; Web Bluetooth accepts these names) -------------------
 export const HEART_RATE_SERVICE = 'heart_rate'; // 0x180D
@@ -55,6 +55,8 @@ export const POLAR_PMD_SERVICE = 'fb005c80-02e7-f387-1cad-8acd2d8df0c8';
 
 /** How long a connected strap may send heart rate without RR before we say so, ms. */
 export const NO_RR_TIMEOUT_MS = 15_000;
+/** How long to listen for a remembered strap's advertisements before asking through the chooser, ms. */
+export const ADVERTISEMENT_WAIT_MS = 10_000;
 /** Reconnect backoff: first delay and cap, ms (1, 2, 4, 8, 16, 30, 30 … s). */
 export const RECONNECT_BASE_DELAY_MS = 1000;
 export const RECONNECT_MAX_DELAY_MS = 30_000;
@@ -94,6 +96,8 @@ export interface BleDevice extends BleEventTarget {
   readonly id: string;
   readonly name?: string | undefined;
   readonly gatt?: BleGattServer | undefined;
+  /** Chromium: listen for the device's advertisements ('advertisementreceived'); needed before a remembered device can connect. */
+  watchAdvertisements?(options?: { signal?: AbortSignal }): Promise<void>;
 }
 // Mutable arrays because Web Bluetooth's RequestDeviceOptions declares them so.
 export interface BleRequestOptions {
@@ -103,6 +107,25 @@ export interface BleRequestOptions {
 export interface BleBluetooth {
   getAvailability?(): Promise<boolean>;
   requestDevice(options: BleRequestOptions): Promise<BleDevice>;
+  /** Devices this origin was already allowed to use (Chromium with the permissions backend; not everywhere). */
+  getDevices?(): Promise<BleDevice[]>;
+}
+
+/** One notification exactly as it arrived, for the recording (raw input is kept losslessly). */
+export interface RawPacket {
+  /** Payload bytes as lowercase hex pairs separated by spaces ("16 3c 11 04"). */
+  readonly hex: string;
+  /** Arrival on the session clock, ms. */
+  readonly tMs: number;
+  /** Which characteristic sent it (16-bit UUID in hex, e.g. '2a37'). */
+  readonly characteristic: string;
+}
+
+/** Bytes → "16 3c 11 04" (the recording's raw format; lossless and easy to read). */
+export function bytesToHex(v: DataView): string {
+  const out: string[] = [];
+  for (let i = 0; i < v.byteLength; i++) out.push(v.getUint8(i).toString(16).padStart(2, '0'));
+  return out.join(' ');
 }
 
 export interface DeviceInfo {
@@ -114,6 +137,8 @@ export interface DeviceInfo {
 export interface WebBluetoothHrOptions {
   /** Session clock, ms (data-time origin of the session). Read once per notification. */
   readonly clock: () => number;
+  /** Name to show; default the device's name (empty for some remembered devices, see SourcePanel). */
+  readonly label?: string;
   /** Timers (backoff, no-RR timeout); default asyncScheduler. */
   readonly scheduler?: SchedulerLike;
   readonly noRrTimeoutMs?: number;
@@ -214,6 +239,48 @@ export class WebBluetoothHr implements BeatSource {
     return bluetooth.requestDevice(requestOptions());
   }
 
+  /**
+   * Straps this page was already allowed to use, so the person can reconnect without the chooser.
+   * Empty where `getDevices()` does not exist (then the chooser asks once) or fails. Every device
+   * here was granted through {@link requestOptions} (Heart Rate service), so each one is a strap.
+   */
+  static async remembered(bluetooth: BleBluetooth | null | undefined): Promise<BleDevice[]> {
+    if (!bluetooth?.getDevices) return [];
+    try {
+      return await bluetooth.getDevices();
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Waits until a remembered device (from `getDevices()`) is heard advertising, so Chromium knows
+   * it is in range and `gatt.connect()` can reach it (Chromium's getDevices() guidance:
+   * watchAdvertisements → 'advertisementreceived' → connect). Resolves true when heard, false on
+   * timeout or where watchAdvertisements does not exist.
+   */
+  static async waitForAdvertisement(device: BleDevice, timeoutMs = ADVERTISEMENT_WAIT_MS): Promise<boolean> {
+    if (!device.watchAdvertisements) return false;
+    const abort = new AbortController();
+    let listener: Listener = () => undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const heard = new Promise<boolean>((resolve) => {
+        listener = () => resolve(true);
+        device.addEventListener('advertisementreceived', listener);
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      await device.watchAdvertisements({ signal: abort.signal });
+      return await heard;
+    } catch {
+      return false;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      device.removeEventListener('advertisementreceived', listener);
+      abort.abort();
+    }
+  }
+
   readonly kind = 'ble' as const;
   readonly label: string;
 
@@ -224,6 +291,8 @@ export class WebBluetoothHr implements BeatSource {
   private readonly contact = new BehaviorSubject<SensorContact | null>(null);
   private readonly battery = new BehaviorSubject<number | null>(null);
   private readonly info = new BehaviorSubject<DeviceInfo | null>(null);
+  private readonly raw = new Subject<RawPacket>();
+  private readonly gaps = new Subject<BeatGap>();
 
   readonly rr$: Observable<RrInterval> = this.rr.asObservable();
   readonly status$: Observable<SourceStatus> = this.status.asObservable();
@@ -235,6 +304,10 @@ export class WebBluetoothHr implements BeatSource {
   /** Battery level, percent; null when unknown or not offered. */
   readonly battery$: Observable<number | null> = this.battery.asObservable();
   readonly deviceInfo$: Observable<DeviceInfo | null> = this.info.asObservable();
+  /** Every Heart Rate Measurement notification's bytes with its arrival time, malformed ones included. */
+  readonly raw$: Observable<RawPacket> = this.raw.asObservable();
+  /** Holes in the beat chain with their exact start and end in data time (link loss, lost or dropped packets). */
+  readonly gaps$: Observable<BeatGap> = this.gaps.asObservable();
 
   /** Packets rejected by the parser so far (also reported one by one on diagnostics$). */
   malformedCount = 0;
@@ -254,7 +327,7 @@ export class WebBluetoothHr implements BeatSource {
     private readonly device: BleDevice,
     private readonly opts: WebBluetoothHrOptions,
   ) {
-    this.label = device.name && device.name.length > 0 ? device.name : 'Heart-rate strap';
+    this.label = opts.label ?? (device.name && device.name.length > 0 ? device.name : 'Heart-rate strap');
     this.beatTimes = new BeatTimes(opts.beatTimes);
     this.scheduler = opts.scheduler ?? asyncScheduler;
   }
@@ -289,7 +362,7 @@ export class WebBluetoothHr implements BeatSource {
     if (ch && this.device.gatt?.connected) await ch.stopNotifications().catch(() => undefined);
     this.device.gatt?.disconnect();
     this.status.next({ state: 'stopped', detail: `${this.label} disconnected` });
-    for (const s of [this.rr, this.diagnostics, this.deviceHr]) s.complete();
+    for (const s of [this.rr, this.diagnostics, this.deviceHr, this.raw, this.gaps]) s.complete();
     for (const s of [this.status, this.contact, this.battery, this.info]) s.complete();
   }
 
@@ -321,6 +394,7 @@ export class WebBluetoothHr implements BeatSource {
   private onPacket(value: DataView | undefined, arrivalMs: number): void {
     this.packets++;
     if (!value) return;
+    this.raw.next({ hex: bytesToHex(value), tMs: arrivalMs, characteristic: '2a37' });
     const parsed = parseHeartRateMeasurement(value);
     if (!parsed.ok) {
       this.malformedCount++;
@@ -336,6 +410,7 @@ export class WebBluetoothHr implements BeatSource {
     if (m.contact === 'not-detected' && before !== 'not-detected') this.diagnostics.next({ kind: 'contact', message: MESSAGES.noContact, tMs: arrivalMs });
     if (before === 'not-detected' && m.contact === 'detected') this.diagnostics.next({ kind: 'contact', message: MESSAGES.contactBack, tMs: arrivalMs });
     const step = this.beatTimes.next(m, arrivalMs);
+    if (step.gap) this.gaps.next(step.gap);
     for (const d of step.diagnostics) this.diagnostics.next(d);
     for (const b of step.beats) {
       this.rrCount++;

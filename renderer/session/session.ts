@@ -216,6 +216,9 @@ export class Session {
     // Raw BLE notifications, exactly as they arrived, go to the session's raw-ble stream (issue 7).
     const rawSource = source as Partial<{ raw$: Observable<{ readonly hex: string; readonly tMs: number; readonly characteristic?: string }> }>;
     if (rawSource.raw$) this.sourceSubs.add(rawSource.raw$.subscribe((p) => this.record('raw-ble', { hex: p.hex, ...(p.characteristic ? { characteristic: p.characteristic } : {}) }, p.tMs)));
+    // Holes in a strap's beat chain, with their exact start and end in data time (issue 4).
+    const gapSource = source as Partial<{ gaps$: Observable<{ readonly startMs: number; readonly endMs: number; readonly cause: string }> }>;
+    if (gapSource.gaps$) this.sourceSubs.add(gapSource.gaps$.subscribe((g) => this.record('gap', { source: source.kind, startMs: g.startMs, endMs: g.endMs, cause: g.cause }, g.startMs)));
     if (ppgSamples$) this.sourceSubs.add(ppgSamples$.subscribe((b) => this.onPpgSamples(b)));
   }
 

@@ -46,6 +46,8 @@ export interface Invokes {
   'serial:list': () => SerialListResult;
   'serial:open': (req: SerialOpenRequest) => SerialStatus;
   'serial:close': () => { readonly closed: boolean };
+  /** Electron's Bluetooth chooser: the device the person picked from 'ble:devices', or '' to cancel. The browser edition answers ok:false (the browser's own chooser is used). */
+  'ble:select': (deviceId: string) => { readonly selected: boolean };
   /** Lab Streaming Layer (main/services/lsl): state of Soothe's outlets and of the marker inlet. */
   'lsl:status': () => LslStatus;
   /** Turns Soothe's LSL streams on or off (persisted in Settings.lsl). */
@@ -75,7 +77,15 @@ export interface Events {
   /** Detected pulse beats and their PPG intervals (RrInterval with ppg: true). */
   'serial:beats': (batch: SerialBeatsBatch) => void;
   'serial:status': (status: SerialStatus) => void;
+  /** Electron only: Bluetooth devices found for a pending `requestDevice()`, for Soothe's own picker (answer with 'ble:select'). */
+  'ble:devices': (list: { readonly devices: readonly BleDeviceChoice[] }) => void;
   'lsl:status': (status: LslStatus) => void;
+}
+
+/** One device in Electron's Bluetooth chooser. */
+export interface BleDeviceChoice {
+  readonly deviceId: string;
+  readonly name: string;
 }
 
 export type InvokeChannel = keyof Invokes;
@@ -98,6 +108,7 @@ export const INVOKE_CHANNELS = [
   'serial:list',
   'serial:open',
   'serial:close',
+  'ble:select',
   'lsl:status',
   'lsl:enable',
   'lsl:push',
@@ -112,7 +123,7 @@ export const INVOKE_CHANNELS = [
   'sessions:import',
 ] as const satisfies readonly InvokeChannel[];
 
-export const EVENT_CHANNELS = ['app:notice', 'serial:samples', 'serial:beats', 'serial:status', 'lsl:status'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['app:notice', 'serial:samples', 'serial:beats', 'serial:status', 'lsl:status', 'ble:devices'] as const satisfies readonly EventChannel[];
 
 // Compile-time check that the lists are complete (a missing channel is a type error here).
 type Missing<All, Listed> = Exclude<All, Listed>;

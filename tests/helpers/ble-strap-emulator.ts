@@ -169,22 +169,42 @@ export class BleStrapEmulator {
    */
   async sendNotification(bytes: Uint8Array): Promise<void> {
     this.hrmPayloads.push(bytes);
-    // Runs in the page; the code is a string so this Node-typed file needs no DOM types.
+    // Runs in the page; the code is a string so this Node-typed file needs no DOM types. The
+    // characteristic is looked up once and kept (fewer round trips, so packets keep their pace on a
+    // loaded machine); a link loss makes a new GATT tree, so disconnect() forgets it.
     await this.page.evaluate(`(async () => {
-      const devices = await navigator.bluetooth.getDevices();
-      const device = devices.find((d) => d.gatt && d.gatt.connected);
-      if (!device) throw new Error('emulator: no connected strap in navigator.bluetooth.getDevices()');
-      const service = await device.gatt.getPrimaryService('heart_rate');
-      const ch = await service.getCharacteristic('heart_rate_measurement');
-      await ch.readValue();
+      const emu = (window.__sootheBleEmu ??= { ch: null });
+      const find = async () => {
+        const devices = await navigator.bluetooth.getDevices();
+        const device = devices.find((d) => d.gatt && d.gatt.connected);
+        if (!device) throw new Error('emulator: no connected strap in navigator.bluetooth.getDevices()');
+        const service = await device.gatt.getPrimaryService('heart_rate');
+        return service.getCharacteristic('heart_rate_measurement');
+      };
+      if (!emu.ch || !emu.ch.service.device.gatt.connected) emu.ch = await find();
+      await emu.ch.readValue();
     })()`);
+  }
+
+  /** Forgets the page-side characteristic kept by sendNotification (after a reconnection or reload). */
+  private async forgetCharacteristic(): Promise<void> {
+    await this.page.evaluate('window.__sootheBleEmu && (window.__sootheBleEmu.ch = null)').catch(() => undefined);
   }
 
   /** Link loss: the page gets `gattserverdisconnected`; the GATT tree is added again for reconnection. */
   async disconnect(): Promise<void> {
     await this.browserSession.send('BluetoothEmulation.simulateGATTDisconnection', { address: this.address });
     this.log.push('link-lost');
+    await this.forgetCharacteristic();
     await this.addGattTree();
+  }
+
+  /** One advertisement from the strap (a remembered device must be heard before it can connect again). */
+  async advertise(): Promise<void> {
+    await this.browserSession.send('BluetoothEmulation.simulateAdvertisement', {
+      entry: { deviceAddress: this.address, rssi: -55, scanRecord: { name: this.name, uuids: [UUIDS.heartRate], manufacturerData: [] } },
+    });
+    this.log.push('advertisement');
   }
 
   /** HCI code answered to the next connection attempts: 0 = success, 8 = connection timeout. */

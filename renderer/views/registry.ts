@@ -8,6 +8,7 @@ import { PracticeView } from './PracticeView';
 import { SessionsView } from './SessionsView';
 import { TherapistView } from './TherapistView';
 import { ReportView } from './ReportView';
+import { LslView } from './LslView';
 
 export interface ViewEntry {
   readonly id: string;
@@ -21,4 +22,5 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'sessions', title: 'Sessions', component: SessionsView, nav: true },
   { id: 'therapist', title: 'Therapist', component: TherapistView, nav: true },
   { id: 'report', title: 'Report', component: ReportView, nav: false },
+  { id: 'lsl', title: 'Lab streaming', component: LslView, nav: true },
 ];

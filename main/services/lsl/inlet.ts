@@ -83,7 +83,13 @@ export function resolveStreams(opts: ResolveOptions): Promise<ResolvedStream[]> 
       if (opts.multicastTtl !== undefined) sock.setMulticastTTL(opts.multicastTtl);
       const text = formatDiscoveryQuery({ query: opts.query, returnPort: sock.address().port, queryId });
       const send = (): void => {
-        for (const t of opts.targets) sock.send(text, t.port, t.address, () => undefined);
+        for (const t of opts.targets) {
+          try {
+            sock.send(text, t.port, t.address, () => undefined);
+          } catch {
+            // a bad target (port 0, unresolvable name) must not stop the others
+          }
+        }
       };
       send();
       wave = setInterval(send, waveMs);

@@ -48,7 +48,8 @@ export function loadLslApiConfig(env: NodeJS.ProcessEnv = process.env): { config
 /** Where discovery queries go for this config: the scope's IPv4 addresses at MulticastPort, and KnownPeers. */
 export function discoveryTargets(c: LslApiConfig): { targets: UdpTarget[]; broadcast: boolean } {
   const v4 = c.addresses.filter((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
-  const targets: UdpTarget[] = v4.map((address) => ({ address, port: c.multicastPort }));
+  // MulticastPort 0 (an ephemeral responder port, as in tests) is nothing to send to
+  const targets: UdpTarget[] = c.multicastPort > 0 ? v4.map((address) => ({ address, port: c.multicastPort })) : [];
   for (const peer of c.knownPeers) {
     // liblsl: a peer's service ports basePort…basePort+portRange−1. Soothe also accepts `host:port`
     // for one exact port (a responder on a non-default port, as in the tests).

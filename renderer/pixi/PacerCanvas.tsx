@@ -2,37 +2,67 @@ import { useEffect, useRef } from 'react';
 import 'pixi.js/unsafe-eval'; // Pixi without eval: the app's CSP forbids it
 import { Application } from 'pixi.js';
 import { PACER_COLORS, PacerScene } from './pacer-scene';
+import { chooseRenderer } from './renderer-choice';
 import type { PacerPhase } from '../../shared/pacer/phase';
+import type { PacerStyle } from '../../shared/types/settings';
+import { easeReward } from '../../shared/reward/compute-reward';
 
 interface Props {
   /** Pacer phase at the current session time; called once per frame. */
   readonly phaseNow: () => PacerPhase;
+  /** Latest reward 0–1 (the scene eases toward it); called once per frame. */
+  readonly rewardNow?: () => number;
+  /** Whether the pacer guides now (false in settle/rest phases); called once per frame. */
+  readonly pacerVisibleNow?: () => boolean;
   readonly reducedMotion: boolean;
+  readonly style?: PacerStyle;
+  /** Frame-rate cap (e.g. low while the eyes are closed); 0 = display rate. */
+  readonly maxFps?: number;
   readonly label: string;
 }
 
+const ATTR_EVERY_MS = 250; // data-reward for tests and diagnostics, a few times a second
+
 /**
  * Hosts the Pixi Application. It creates the app and destroys it on unmount; the ticker
- * callback is added and removed in the same effect (symmetric lifecycle).
+ * callback is added and removed in the same effect (symmetric lifecycle). The renderer is
+ * WebGL on a real GPU and Pixi's Canvas renderer on software WebGL (renderer-choice.ts).
  */
-export function PacerCanvas({ phaseNow, reducedMotion, label }: Props) {
+export function PacerCanvas({ phaseNow, rewardNow, pacerVisibleNow, reducedMotion, style = 'orb', maxFps = 0, label }: Props) {
   const host = useRef<HTMLDivElement>(null);
-  const reduced = useRef(reducedMotion);
-  const phaseRef = useRef(phaseNow);
+  const props = useRef({ phaseNow, rewardNow, pacerVisibleNow, reducedMotion, style });
+  const appRef = useRef<Application | null>(null);
   useEffect(() => {
-    reduced.current = reducedMotion;
-    phaseRef.current = phaseNow;
-  }, [reducedMotion, phaseNow]);
+    props.current = { phaseNow, rewardNow, pacerVisibleNow, reducedMotion, style };
+  }, [phaseNow, rewardNow, pacerVisibleNow, reducedMotion, style]);
+  useEffect(() => {
+    if (appRef.current?.ticker) appRef.current.ticker.maxFPS = maxFps;
+  }, [maxFps]);
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
     const app = new Application();
+    const choice = chooseRenderer();
     let scene: PacerScene | undefined;
     let cancelled = false;
-    const tick = (): void => scene?.update(phaseRef.current(), reduced.current);
+    let shown = 0;
+    let lastMs = performance.now();
+    let lastAttrMs = 0;
+    const tick = (): void => {
+      if (!scene) return;
+      const p = props.current;
+      const nowMs = performance.now();
+      shown = easeReward(shown, p.rewardNow?.() ?? 0, nowMs - lastMs);
+      lastMs = nowMs;
+      scene.update({ nowMs, phase: p.phaseNow(), style: p.style, reducedMotion: p.reducedMotion, reward: shown, pacerVisible: p.pacerVisibleNow?.() ?? true });
+      if (nowMs - lastAttrMs > ATTR_EVERY_MS) {
+        lastAttrMs = nowMs;
+        app.canvas.dataset.reward = shown.toFixed(2);
+      }
+    };
     void app
-      .init({ resizeTo: el, background: PACER_COLORS.background, antialias: true, preference: 'webgl', autoDensity: true, resolution: Math.min(2, window.devicePixelRatio || 1) })
+      .init({ resizeTo: el, background: PACER_COLORS.background, antialias: true, preference: choice.renderer, autoDensity: true, resolution: Math.min(2, window.devicePixelRatio || 1) })
       .then(() => {
         if (cancelled) {
           app.destroy(true, { children: true });
@@ -40,18 +70,25 @@ export function PacerCanvas({ phaseNow, reducedMotion, label }: Props) {
         }
         app.canvas.setAttribute('data-testid', 'pacer-canvas');
         app.canvas.setAttribute('aria-hidden', 'true');
+        app.canvas.dataset.renderer = app.renderer.name === 'canvas' ? 'canvas' : 'webgl';
+        app.canvas.dataset.rendererReason = choice.reason;
         el.appendChild(app.canvas);
         scene = new PacerScene(app);
+        app.ticker.maxFPS = maxFps;
+        appRef.current = app;
         app.ticker.add(tick);
       });
     return () => {
       cancelled = true;
+      appRef.current = null;
       if (scene) {
         app.ticker.remove(tick);
         scene.destroy();
         app.destroy(true, { children: true });
       }
     };
+    // The app is created once; later prop changes reach the ticker through `props`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   return <div ref={host} className="pacer-canvas" role="img" aria-label={label} />;

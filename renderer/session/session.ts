@@ -19,6 +19,13 @@ import { liveHrv } from '../../shared/rx/live-hrv';
 import type { LiveHrv } from '../../shared/hrv/live-hrv-engine';
 import { Store } from './store';
 import { createSimulatorSource, type SimulatorSource } from './sources';
+import { computeReward, normalizeRewardLevel, type Reward, type RewardLevel } from '../../shared/reward/compute-reward';
+import { DEFAULT_REWARD_BASELINE, sanitizeBaseline, updateBaseline, type RewardBaseline } from '../../shared/reward/baseline';
+import { computePacerSynchrony, type PacerSynchrony } from '../../shared/reward/pacer-synchrony';
+import { slowingOptions, slowingPacerRate, startSlowing, stepSlowing, type SlowingOptions, type SlowingState } from '../../shared/pacer/progressive-slowing';
+import { DEFAULT_SOOTHING_PLAN, soothingScript, type SoothingPlan } from '../../shared/pacer/soothing-session';
+import { scriptStateAt, type ScriptEvent, type ScriptState, type SessionScript } from '../../shared/session-script/script';
+import { DEFAULT_SIMULATOR } from '../../shared/sim/rr-simulator';
 
 export interface TachogramData {
   /** Beat times, s of session time (corrected NN beats). */
@@ -50,6 +57,27 @@ export interface UiSnapshot {
   readonly tachogram: TachogramData;
   readonly recording: { readonly sessionId: string | null; readonly error: string | null; readonly events: number };
   readonly sessionS: number;
+  readonly trainer: TrainerSnapshot;
+}
+
+/** Before/after self-ratings of a soothing session, 0–10 each. */
+export interface Ratings {
+  readonly calm: number;
+  readonly safe: number;
+  readonly selfCritical: number;
+}
+
+/** The trainer's state for React: reward and its inputs, slowing, the guided session. */
+export interface TrainerSnapshot {
+  readonly reward: Reward | null;
+  readonly synchrony: PacerSynchrony | null;
+  readonly level: RewardLevel;
+  readonly baseline: RewardBaseline;
+  readonly slowing: { readonly targetBreathsPerMin: number; readonly waitingForMeasure: boolean; readonly holding: boolean; readonly done: boolean } | null;
+  readonly soothing: { readonly phaseId: string | null; readonly title: string; readonly instructions: string; readonly remainingS: number; readonly finished: boolean } | null;
+  /** False while the pacer rests (settle and rest phases): breathe freely. */
+  readonly pacerVisible: boolean;
+  readonly ratings: { readonly before: Ratings | null; readonly after: Ratings | null };
 }
 
 export interface SessionOptions {
@@ -66,7 +94,7 @@ const TACHOGRAM_WINDOW_MS = 120_000;
 const UI_INTERVAL_MS = 250;
 const RECORD_FLUSH_MS = 1000;
 
-type Live = Omit<UiSnapshot, 'tachogram' | 'sessionS' | 'pacer'>;
+type Live = Omit<UiSnapshot, 'tachogram' | 'sessionS' | 'pacer' | 'trainer'>;
 
 export class Session {
   readonly ui: Store<UiSnapshot>;
@@ -83,6 +111,20 @@ export class Session {
   private readonly pendingRecord: RecordEvent[] = [];
   private firstBeatMs: number | null = null;
   private flushing = false;
+  // Trainer: reward, progressive slowing, the guided soothing session (issue 6).
+  private trainer: TrainerSnapshot = {
+    reward: null,
+    synchrony: null,
+    level: 1,
+    baseline: DEFAULT_REWARD_BASELINE,
+    slowing: null,
+    soothing: null,
+    pacerVisible: true,
+    ratings: { before: null, after: null },
+  };
+  private lastRewardInputs: { rsa: unknown; coherence: unknown } = { rsa: null, coherence: null };
+  private slowing: { state: SlowingState | null; o: SlowingOptions } | null = null;
+  private soothing: { script: SessionScript; events: ScriptEvent[]; phaseId: string | null; baselineTaken: boolean } | null = null;
 
   constructor(private readonly opts: SessionOptions) {
     this.t0 = opts.clock();
@@ -138,8 +180,87 @@ export class Session {
     return m;
   }
 
+  /** For the Pixi ticker: the latest reward, 0–1 (0 while collecting: the scene stays quiet). */
+  get rewardTarget(): number {
+    return this.trainer.reward?.value ?? 0;
+  }
+
+  /** For the Pixi ticker: false while the pacer rests (settle and rest phases). */
+  get pacerVisible(): boolean {
+    return this.trainer.pacerVisible;
+  }
+
+  /** Reward challenge level (1 gentle – 4); saved for next time. */
+  setRewardLevel(level: RewardLevel): void {
+    this.trainer = { ...this.trainer, level: normalizeRewardLevel(level) };
+    this.record('trainer', { event: 'level', level: this.trainer.level });
+    this.ui.set(this.snapshot());
+    void this.opts.api.invoke('settings:set', { rewardLevel: this.trainer.level });
+  }
+
+  /**
+   * Progressive slowing on/off. On: the pacer starts at the person's measured breathing rate (as
+   * soon as it is known) and eases toward the current pacer rate, the target. Off: back to the target.
+   */
+  setProgressiveSlowing(on: boolean): void {
+    if (on === (this.slowing !== null)) return;
+    if (on) {
+      const o = slowingOptions(this.pacerSettings.breathsPerMin);
+      this.slowing = { state: null, o };
+      this.record('trainer', { event: 'slowing', on: true, targetBreathsPerMin: o.targetBreathsPerMin });
+      this.stepTrainerSlowing();
+    } else {
+      const target = this.slowing?.o.targetBreathsPerMin ?? this.pacerSettings.breathsPerMin;
+      this.slowing = null;
+      this.record('trainer', { event: 'slowing', on: false });
+      this.applyPacer(normalizePacer({ ...this.pacerSettings, breathsPerMin: target }), false);
+    }
+    this.trainer = { ...this.trainer, slowing: this.slowingSnapshot() };
+    this.ui.set(this.snapshot());
+  }
+
+  /** Start the guided soothing rhythm breathing session (settle, breathe, rest). */
+  startSoothingSession(plan: SoothingPlan = DEFAULT_SOOTHING_PLAN): void {
+    const script = soothingScript(plan);
+    this.soothing = { script, events: [{ type: 'start', tMs: this.now() }], phaseId: null, baselineTaken: false };
+    this.record('trainer', { event: 'soothing-start', settleS: script.phases[0]?.durationS ?? 0, breatheS: script.phases[1]?.durationS ?? 0, restS: script.phases[2]?.durationS ?? 0 });
+    this.tickTrainer();
+    this.ui.set(this.snapshot());
+  }
+
+  /** Skip to the next phase of the guided session (or end it from the last one). */
+  skipSoothingPhase(): void {
+    if (!this.soothing) return;
+    this.soothing.events.push({ type: 'skip', tMs: this.now() });
+    this.tickTrainer();
+    this.ui.set(this.snapshot());
+  }
+
+  /** Leave the guided session: the pacer comes back and keeps going. */
+  endSoothingSession(): void {
+    if (!this.soothing) return;
+    this.soothing = null;
+    this.record('trainer', { event: 'soothing-end' });
+    this.setPacerVisible(true);
+    this.trainer = { ...this.trainer, soothing: null };
+    this.ui.set(this.snapshot());
+  }
+
+  /** Optional self-ratings before or after a session, recorded as 'rating' events. */
+  recordRatings(when: 'before' | 'after', r: Ratings): void {
+    const clamp = (x: number): number => Math.min(10, Math.max(0, Math.round(Number.isFinite(x) ? x : 0)));
+    const ratings = { calm: clamp(r.calm), safe: clamp(r.safe), selfCritical: clamp(r.selfCritical) };
+    this.record('rating', { when, ...ratings });
+    this.trainer = { ...this.trainer, ratings: { ...this.trainer.ratings, [when]: ratings } };
+    this.ui.set(this.snapshot());
+  }
+
   async start(): Promise<void> {
-    this.uiTimer = setInterval(() => this.ui.set(this.snapshot()), UI_INTERVAL_MS);
+    this.uiTimer = setInterval(() => {
+      this.tickTrainer();
+      this.ui.set(this.snapshot());
+    }, UI_INTERVAL_MS);
+    await this.loadTrainerSettings();
     this.subs.add(interval(RECORD_FLUSH_MS).subscribe(() => void this.flushRecording()));
     await this.startRecording();
     await this.useSimulator();
@@ -148,7 +269,8 @@ export class Session {
   /** Back to the built-in simulator (the default source). */
   async useSimulator(): Promise<void> {
     const sim = createSimulatorSource(this.opts.seed, () => this.now(), this.now());
-    sim.sim.setBreathing(this.pacerSettings.breathsPerMin, true);
+    if (this.trainer.pacerVisible) sim.sim.setBreathing(this.pacerSettings.breathsPerMin, true);
+    else sim.sim.setBreathing(DEFAULT_SIMULATOR.breathsPerMin, false);
     await this.useSource(sim);
   }
 
@@ -229,13 +351,23 @@ export class Session {
 
   setPacer(patch: Partial<PacerSettings>): void {
     const settings = normalizePacer({ ...this.pacerSettings, ...patch });
-    const at = this.now();
-    this.schedule = changePacer(this.schedule, at, settings);
-    this.simulator?.sim.setBreathing(settings.breathsPerMin, true);
-    this.record('pacer', { ...settings }, at);
+    // While slowing, a new rate is the new target; the pacer keeps easing toward it.
+    if (this.slowing && patch.breathsPerMin !== undefined) {
+      this.slowing = { ...this.slowing, o: slowingOptions(settings.breathsPerMin, this.slowing.o) };
+      this.applyPacer({ ...settings, breathsPerMin: this.pacerSettings.breathsPerMin }, false);
+      this.stepTrainerSlowing();
+    } else this.applyPacer(settings, false);
     this.ui.set(this.snapshot());
     // Remembered for next time; a failed save changes nothing in this session.
     void this.opts.api.invoke('settings:set', { pacer: settings });
+  }
+
+  private applyPacer(settings: PacerSettings, refresh = true): void {
+    const at = this.now();
+    this.schedule = changePacer(this.schedule, at, settings);
+    if (this.trainer.pacerVisible) this.simulator?.sim.setBreathing(settings.breathsPerMin, true);
+    this.record('pacer', { ...settings }, at);
+    if (refresh) this.ui.set(this.snapshot());
   }
 
   async dispose(): Promise<void> {
@@ -278,9 +410,111 @@ export class Session {
       artifactPct: m.artifactPct,
       unreliable: m.unreliable,
     };
+    this.updateReward(m);
     if (m.rmssdMs !== prev.rmssdMs || m.coherence?.ratio !== prev.coherence) {
       this.record('metric', { rmssdMs: m.rmssdMs, coherence: m.coherence?.ratio ?? null, breathsPerMin: m.rsa?.breathsPerMin ?? null, artifactPct: m.artifactPct, unreliable: m.unreliable }, m.tMs);
     }
+  }
+
+  /** Trainer settings saved earlier: challenge level, baseline. */
+  private async loadTrainerSettings(): Promise<void> {
+    const r = await this.opts.api.invoke('settings:get');
+    if (!r.ok) return;
+    this.trainer = { ...this.trainer, level: normalizeRewardLevel(r.value.rewardLevel), baseline: sanitizeBaseline(r.value.rewardBaseline) };
+  }
+
+  /**
+   * New reward when the engine has new RSA or coherence (every 5 s of data time). Unreliable
+   * windows (too many corrected beats) keep the last reward: the scene neither jumps nor drops.
+   */
+  private updateReward(m: LiveHrv): void {
+    if (m.rsa === this.lastRewardInputs.rsa && m.coherence === this.lastRewardInputs.coherence) return;
+    this.lastRewardInputs = { rsa: m.rsa, coherence: m.coherence };
+    if (this.slowing) this.stepTrainerSlowing();
+    if (m.unreliable || !this.trainer.pacerVisible) {
+      this.takeBaseline(m);
+      return;
+    }
+    const tMs = this.tach.tS.map((t) => t * 1000);
+    const synchrony = computePacerSynchrony(tMs, this.tach.nnMs, this.schedule, m.tMs - 60_000, m.tMs);
+    const reward = computeReward(
+      {
+        measuredBreathsPerMin: m.rsa?.breathsPerMin ?? null,
+        pacerBreathsPerMin: this.pacerSettings.breathsPerMin,
+        peakToTroughBpm: m.rsa?.peakToTroughBpm ?? null,
+        synchrony: synchrony?.strength ?? null,
+        coherence: m.coherence?.ratio ?? null,
+        coherencePeakBreathsPerMin: m.coherence?.peakHz == null ? null : m.coherence.peakHz * 60,
+      },
+      this.trainer.baseline,
+      this.trainer.level,
+    );
+    this.trainer = { ...this.trainer, reward, synchrony };
+    if (reward.value !== null) {
+      const { value, rateScore, amplitudeScore, synchronyScore, coherenceScore, level } = reward;
+      this.record('reward', { value, rateScore, amplitudeScore, synchronyScore, coherenceScore, level, synchrony: synchrony?.strength ?? null, lagDeg: synchrony?.lagDeg ?? null, pacerBreathsPerMin: this.pacerSettings.breathsPerMin }, m.tMs);
+    }
+  }
+
+  /** The settle phase of a soothing session measures the person's own baseline (spontaneous breathing), once. */
+  private takeBaseline(m: LiveHrv): void {
+    const s = this.soothing;
+    if (!s || s.baselineTaken || s.phaseId !== 'settle' || m.unreliable || !m.rsa || !m.coherence) return;
+    s.baselineTaken = true;
+    const baseline = updateBaseline(this.trainer.baseline, { peakToTroughBpm: m.rsa.peakToTroughBpm, coherence: m.coherence.ratio });
+    this.trainer = { ...this.trainer, baseline };
+    this.record('trainer', { event: 'baseline', ...baseline });
+    void this.opts.api.invoke('settings:set', { rewardBaseline: baseline });
+  }
+
+  private slowingSnapshot(): TrainerSnapshot['slowing'] {
+    const sl = this.slowing;
+    if (!sl) return null;
+    return { targetBreathsPerMin: sl.o.targetBreathsPerMin, waitingForMeasure: sl.state === null, holding: sl.state?.holding ?? false, done: sl.state?.done ?? false };
+  }
+
+  /** One step of progressive slowing with the latest measured rate; changes the pacer in 0.1 steps. */
+  private stepTrainerSlowing(): void {
+    const sl = this.slowing;
+    if (!sl || !this.trainer.pacerVisible) return;
+    const measured = this.live.breathsPerMinMeasured;
+    const t = this.now();
+    if (sl.state === null) {
+      if (measured === null) return;
+      sl.state = startSlowing(measured, t, sl.o);
+    } else sl.state = stepSlowing(sl.state, t, measured, sl.o);
+    const rate = slowingPacerRate(sl.state);
+    if (Math.abs(rate - this.pacerSettings.breathsPerMin) > 1e-9) this.applyPacer(normalizePacer({ ...this.pacerSettings, breathsPerMin: rate }), false);
+    this.trainer = { ...this.trainer, slowing: this.slowingSnapshot() };
+  }
+
+  private setPacerVisible(visible: boolean): void {
+    if (visible === this.trainer.pacerVisible) return;
+    // A resting pacer shows no reward: the scene is simply quiet while the person breathes freely.
+    this.trainer = { ...this.trainer, pacerVisible: visible, reward: visible ? this.trainer.reward : null, synchrony: visible ? this.trainer.synchrony : null };
+    if (visible) this.simulator?.sim.setBreathing(this.pacerSettings.breathsPerMin, true);
+    else this.simulator?.sim.setBreathing(DEFAULT_SIMULATOR.breathsPerMin, false);
+  }
+
+  /** The guided session's phase at the session clock; phase changes are recorded. */
+  private tickTrainer(): void {
+    const s = this.soothing;
+    if (!s) return;
+    const st: ScriptState = scriptStateAt(s.script, s.events, this.now());
+    const phaseId = st.finished ? null : (st.phase?.id ?? null);
+    if (phaseId !== s.phaseId) {
+      s.phaseId = phaseId;
+      this.record('trainer', { event: 'phase', phase: phaseId ?? 'finished' });
+      this.setPacerVisible(st.phase?.pacer ?? true);
+      if (phaseId === 'breathe' && this.slowing) {
+        this.slowing = { ...this.slowing, state: null };
+        this.stepTrainerSlowing();
+      }
+    }
+    this.trainer = {
+      ...this.trainer,
+      soothing: { phaseId, title: st.phase?.title ?? 'Finished', instructions: st.phase?.instructions ?? '', remainingS: st.phaseRemainingS, finished: st.finished },
+    };
   }
 
   private onPpgSamples(b: SerialSamplesBatch): void {
@@ -332,6 +566,7 @@ export class Session {
       pacer: this.pacerSettings,
       tachogram: { tS: [...this.tach.tS], nnMs: [...this.tach.nnMs], artifactMs: [...this.tach.artifactMs] },
       sessionS: this.now() / 1000,
+      trainer: this.trainer,
     };
   }
 }

@@ -36,7 +36,8 @@ describe.skipIf(!ready)('walking skeleton in Chromium', () => {
     page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(app.url.replace('/#', `/?speed=${SPEED}&seed=42#`));
+    // renderer=webgl: this test checks the WebGL path (headless Chromium's WebGL is software, so the app would choose Canvas).
+    await page.goto(app.url.replace('/#', `/?speed=${SPEED}&seed=42&renderer=webgl#`));
     expect(errors).toEqual([]);
   });
 

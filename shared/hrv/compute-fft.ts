@@ -7,7 +7,7 @@
  *
  * Real input, power-of-two N, uses half-size complex transforms (Cooley, Lewis & Welch 1970,
  * J Sound Vib 12(3):315–337; Brigham 1988, "The FFT and its applications", §9):
- *  - one real sequence x of length N (realPowerSpectrum): z_m = x_2m + i·x_2m+1, Z = FFT_N/2(z),
+ *  - one real sequence x of length N (realSegmentPowerSpectrum): z_m = x_2m + i·x_2m+1, Z = FFT_N/2(z),
  *    E_k = (Z_k + conj Z_N/2−k)/2, O_k = (Z_k − conj Z_N/2−k)/(2i), X_k = E_k + e^(−2πik/N)·O_k;
  *  - two real sequences a, b of length N at once (addPairPowerSpectrum): Z = FFT_N(a + i·b),
  *    A_k = (Z_k + conj Z_N−k)/2, B_k = (Z_k − conj Z_N−k)/(2i), hence
@@ -197,42 +197,36 @@ function scratchFor(n: number): { re: Float64Array; im: Float64Array } {
 }
 
 /**
- * |X_k|², k = 0 … n/2, of the real sequence x (length ≤ n, zero-padded to n; n a power of two
- * ≥ 2), written to `out` (length ≥ n/2 + 1), or added to it when `add` is true.
+ * z_j = v_2j + i·v_2j+1 for the segment vᵢ = (x[start + i] − mean)·wᵢ, i < l (w null: no window),
+ * zero beyond (the zero padding).
  */
-export function realPowerSpectrum(x: ArrayLike<number>, n: number, out: Float64Array, add = false): void {
-  const len = x.length;
-  if (n < 4) {
-    // Tiny: do it directly with the complex transform.
-    const { re, im } = scratchFor(n);
-    for (let i = 0; i < n; i++) {
-      re[i] = i < len ? (x[i] as number) : 0;
-      im[i] = 0;
+function packSegment(x: ArrayLike<number>, start: number, l: number, mean: number, w: Float64Array | null, re: Float64Array, im: Float64Array): void {
+  const pairs = Math.min(l >> 1, re.length);
+  if (w === null) {
+    for (let j = 0; j < pairs; j++) {
+      re[j] = (x[start + 2 * j] as number) - mean;
+      im[j] = (x[start + 2 * j + 1] as number) - mean;
     }
-    fftRadix2InPlace(re, im);
-    for (let k = 0; k <= n / 2; k++) {
-      const p = re[k]! * re[k]! + im[k]! * im[k]!;
-      out[k] = add ? out[k]! + p : p;
+  } else {
+    for (let j = 0; j < pairs; j++) {
+      re[j] = ((x[start + 2 * j] as number) - mean) * w[2 * j]!;
+      im[j] = ((x[start + 2 * j + 1] as number) - mean) * w[2 * j + 1]!;
     }
-    return;
   }
-  const m = n / 2;
-  const { re, im } = scratchFor(m);
-  const full = Math.min(len >> 1, m);
-  for (let j = 0; j < full; j++) {
-    re[j] = x[2 * j] as number;
-    im[j] = x[2 * j + 1] as number;
-  }
-  let j = full;
-  if (j < m && 2 * j < len) {
-    re[j] = x[2 * j] as number;
+  let j = pairs;
+  if (j < re.length && 2 * j < l) {
+    const v = (x[start + 2 * j] as number) - mean;
+    re[j] = w === null ? v : v * w[2 * j]!;
     im[j] = 0;
     j += 1;
   }
   re.fill(0, j);
   im.fill(0, j);
-  fftRadix2InPlace(re, im);
-  const { c: baseCos, s: baseSin } = baseTwiddles(n);
+}
+
+/** From Z = FFT_m(z) (m = n/2) to |X_k|², k = 0 … m, of the length-n real sequence (see the header). */
+function unpackRealPower(re: Float64Array, im: Float64Array, cos: Float64Array, sin: Float64Array, out: Float64Array, add: boolean): void {
+  const m = re.length;
   for (let k = 0; k <= m; k++) {
     const kk = k === m ? 0 : k;
     const kc = k === 0 ? 0 : m - k;
@@ -244,13 +238,50 @@ export function realPowerSpectrum(x: ArrayLike<number>, n: number, out: Float64A
     const ei = (b - d) / 2;
     const or = (b + d) / 2;
     const oi = (c - a) / 2;
-    const wr = k === m ? -1 : baseCos[k]!;
-    const wi = k === m ? 0 : baseSin[k]!;
+    const wr = k === m ? -1 : cos[k]!;
+    const wi = k === m ? 0 : sin[k]!;
     const xr = er + wr * or - wi * oi;
     const xi = ei + wr * oi + wi * or;
     const p = xr * xr + xi * xi;
     out[k] = add ? out[k]! + p : p;
   }
+}
+
+/**
+ * |X_k|², k = 0 … n/2, of the real segment vᵢ = (x[start + i] − mean)·wᵢ, i < l ≤ n, zero-padded
+ * to n (a power of two ≥ 2; w null: no window), written to `out` (length ≥ n/2 + 1), or added to
+ * it when `add` is true. One complex FFT of size n/2.
+ */
+export function realSegmentPowerSpectrum(
+  x: ArrayLike<number>,
+  start: number,
+  l: number,
+  mean: number,
+  w: Float64Array | null,
+  n: number,
+  out: Float64Array,
+  add: boolean,
+): void {
+  if (n < 4) {
+    // Tiny: the complex transform directly.
+    const { re, im } = scratchFor(n);
+    for (let i = 0; i < n; i++) {
+      const v = i < l ? (x[start + i] as number) - mean : 0;
+      re[i] = w === null || i >= l ? v : v * w[i]!;
+      im[i] = 0;
+    }
+    fftRadix2InPlace(re, im);
+    for (let k = 0; k <= n / 2; k++) {
+      const p = re[k]! * re[k]! + im[k]! * im[k]!;
+      out[k] = add ? out[k]! + p : p;
+    }
+    return;
+  }
+  const { re, im } = scratchFor(n / 2);
+  packSegment(x, start, l, mean, w, re, im);
+  fftRadix2InPlace(re, im);
+  const { c, s } = baseTwiddles(n);
+  unpackRealPower(re, im, c, s, out, add);
 }
 
 /**
@@ -317,7 +348,7 @@ export function computePowerSpectrum(x: ArrayLike<number>): Float64Array {
       out[0] = (x[0] as number) ** 2;
       return out;
     }
-    realPowerSpectrum(x, n, out);
+    realSegmentPowerSpectrum(x, 0, n, 0, null, n, out, false);
     return out;
   }
   const { m, wr, wi, fr, fi } = bluesteinPlan(n);

@@ -21,27 +21,49 @@ export interface TimeDomain {
 export const PNN50_THRESHOLD_MS = 50;
 const ROUND_TO_PER_MS = 1e6;
 
-/** Time-domain metrics of `nnMs` (needs ≥ 3 intervals; NaN where undefined). */
-export function computeTimeDomain(nnMs: ArrayLike<number>): TimeDomain {
-  const n = nnMs.length;
+// One loop per function: see detect-artifacts.ts (optimisation on the stack in a short-lived process).
+
+function sumOf(x: ArrayLike<number>): number {
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += nnMs[i] as number;
-  const mean = sum / n;
+  for (let i = 0; i < x.length; i++) sum += x[i] as number;
+  return sum;
+}
+
+function sumSquaredDeviations(x: ArrayLike<number>, mean: number): number {
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += ((nnMs[i] as number) - mean) ** 2;
+  for (let i = 0; i < x.length; i++) ss += ((x[i] as number) - mean) ** 2;
+  return ss;
+}
+
+/** Σ ΔNN, Σ ΔNN², #(|ΔNN| > 50 ms) over successive differences. */
+function differenceSums(x: ArrayLike<number>): { sumD: number; sumD2: number; nn50: number } {
   let sumD = 0;
   let sumD2 = 0;
   let nn50 = 0;
-  for (let i = 1; i < n; i++) {
-    const d = (nnMs[i] as number) - (nnMs[i - 1] as number);
+  for (let i = 1; i < x.length; i++) {
+    const d = (x[i] as number) - (x[i - 1] as number);
     sumD += d;
     sumD2 += d * d;
     if (Math.abs(Math.round(d * ROUND_TO_PER_MS) / ROUND_TO_PER_MS) > PNN50_THRESHOLD_MS) nn50 += 1;
   }
+  return { sumD, sumD2, nn50 };
+}
+
+function differenceSquaredDeviations(x: ArrayLike<number>, meanD: number): number {
+  let ssD = 0;
+  for (let i = 1; i < x.length; i++) ssD += ((x[i] as number) - (x[i - 1] as number) - meanD) ** 2;
+  return ssD;
+}
+
+/** Time-domain metrics of `nnMs` (needs ≥ 3 intervals; NaN where undefined). */
+export function computeTimeDomain(nnMs: ArrayLike<number>): TimeDomain {
+  const n = nnMs.length;
+  const mean = sumOf(nnMs) / n;
+  const ss = sumSquaredDeviations(nnMs, mean);
+  const { sumD, sumD2, nn50 } = differenceSums(nnMs);
   const nd = n - 1;
   const meanD = sumD / nd;
-  let ssD = 0;
-  for (let i = 1; i < n; i++) ssD += ((nnMs[i] as number) - (nnMs[i - 1] as number) - meanD) ** 2;
+  const ssD = differenceSquaredDeviations(nnMs, meanD);
   const varD = ssD / (nd - 1);
   const sdnn = Math.sqrt(ss / (n - 1));
   return {

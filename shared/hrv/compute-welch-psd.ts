@@ -12,7 +12,7 @@
  * transform of a + i·b gives |A|² + |B|², see compute-fft.ts) and an odd last one through a
  * half-size real transform; windows and buffers are cached per length.
  */
-import { addPairPowerSpectrum, computePowerSpectrum, realPowerSpectrum } from './compute-fft';
+import { addPairPowerSpectrum, computePowerSpectrum, realSegmentPowerSpectrum } from './compute-fft';
 
 export interface Psd {
   readonly freqHz: Float64Array;
@@ -34,17 +34,29 @@ const hannCache = new Map<number, { w: Float64Array; sumSq: number }>();
 /** The live engine asks for many short lengths while its windows fill: bound the caches. */
 const MAX_CACHED_LENGTHS = 48;
 
+// Loops live in small functions of their own: see detect-artifacts.ts (optimisation on the
+// stack in a short-lived process).
+
+function hannHalf(w: Float64Array): void {
+  const l = w.length;
+  // wₙ = w_(L−n) (periodic Hann is symmetric about L/2): half the cosines.
+  for (let n = 0; n <= l / 2; n++) w[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / l);
+  for (let n = Math.floor(l / 2) + 1; n < l; n++) w[n] = w[l - n]!;
+}
+
+function sumOfSquares(w: Float64Array): number {
+  let sumSq = 0;
+  for (let n = 0; n < w.length; n++) sumSq += w[n]! * w[n]!;
+  return sumSq;
+}
+
 function periodicHann(l: number): { w: Float64Array; sumSq: number } {
   let h = hannCache.get(l);
   if (h) return h;
   if (hannCache.size >= MAX_CACHED_LENGTHS) hannCache.clear();
   const w = new Float64Array(l);
-  // wₙ = w_(L−n) (periodic Hann is symmetric about L/2): half the cosines.
-  for (let n = 0; n <= l / 2; n++) w[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / l);
-  for (let n = Math.floor(l / 2) + 1; n < l; n++) w[n] = w[l - n]!;
-  let sumSq = 0;
-  for (let n = 0; n < l; n++) sumSq += w[n]! * w[n]!;
-  h = { w, sumSq };
+  hannHalf(w);
+  h = { w, sumSq: sumOfSquares(w) };
   hannCache.set(l, h);
   return h;
 }
@@ -67,13 +79,31 @@ function segmentBuffer(nfft: number, which: 0 | 1): Float64Array {
   return b;
 }
 
-/** buf[0 … l−1] = (x[start + i] − segment mean) · w[i]; buf[l …] = 0 (zero padding). */
-function fillSegment(x: ArrayLike<number>, start: number, l: number, w: Float64Array, buf: Float64Array): void {
+function segmentMean(x: ArrayLike<number>, start: number, l: number): number {
   let mean = 0;
   for (let i = 0; i < l; i++) mean += x[start + i] as number;
-  mean /= l;
+  return mean / l;
+}
+
+/** buf[0 … l−1] = (x[start + i] − segment mean) · w[i]; buf[l …] = 0 (zero padding). */
+function fillSegment(x: ArrayLike<number>, start: number, l: number, w: Float64Array, buf: Float64Array): void {
+  const mean = segmentMean(x, start, l);
   for (let i = 0; i < l; i++) buf[i] = ((x[start + i] as number) - mean) * w[i]!;
   buf.fill(0, l);
+}
+
+/** One-sided density from the accumulated |X_k|², and the bin frequencies. */
+function toDensity(acc: Float64Array, nfft: number, fsHz: number, scale: number): Psd {
+  const nBins = acc.length;
+  const psd = new Float64Array(nBins);
+  const freqHz = new Float64Array(nBins);
+  const d = 1 / fsHz;
+  for (let k = 0; k < nBins; k++) {
+    const oneSided = k > 0 && !(nfft % 2 === 0 && k === nBins - 1) ? 2 : 1;
+    psd[k] = acc[k]! * scale * oneSided;
+    freqHz[k] = k / (nfft * d);
+  }
+  return { freqHz, psd };
 }
 
 /** Welch PSD of `x` (evenly sampled at fsHz). */
@@ -88,17 +118,17 @@ export function computeWelchPsd(x: ArrayLike<number>, o: WelchOptions): Psd {
   const nBins = Math.floor(nfft / 2) + 1;
   const acc = new Float64Array(nBins);
   if (nfft >= 2 && (nfft & (nfft - 1)) === 0) {
-    const a = segmentBuffer(nfft, 0);
     let s = 0;
     for (; s + 1 < segments; s += 2) {
+      const a = segmentBuffer(nfft, 0);
       const b = segmentBuffer(nfft, 1);
       fillSegment(x, s * step, l, w, a);
       fillSegment(x, (s + 1) * step, l, w, b);
       addPairPowerSpectrum(a, b, acc);
     }
     if (s < segments) {
-      fillSegment(x, s * step, l, w, a);
-      realPowerSpectrum(a, nfft, acc, true);
+      const start = s * step;
+      realSegmentPowerSpectrum(x, start, l, segmentMean(x, start, l), w, nfft, acc, true);
     }
   } else {
     const buf = new Float64Array(nfft);
@@ -108,14 +138,5 @@ export function computeWelchPsd(x: ArrayLike<number>, o: WelchOptions): Psd {
       for (let k = 0; k < nBins; k++) acc[k] = acc[k]! + p[k]!;
     }
   }
-  const scale = 1 / (o.fsHz * sumSq * segments);
-  const psd = new Float64Array(nBins);
-  const freqHz = new Float64Array(nBins);
-  const d = 1 / o.fsHz;
-  for (let k = 0; k < nBins; k++) {
-    const oneSided = k > 0 && !(nfft % 2 === 0 && k === nBins - 1) ? 2 : 1;
-    psd[k] = acc[k]! * scale * oneSided;
-    freqHz[k] = k / (nfft * d);
-  }
-  return { freqHz, psd };
+  return toDensity(acc, nfft, o.fsHz, 1 / (o.fsHz * sumSq * segments));
 }

@@ -86,13 +86,68 @@ export const DEFAULT_LIPPONEN: LipponenOptions = {
   confirm: true,
 };
 
-function quartileThreshold(x: Float64Array, alpha: number, windowBeats: number): Float64Array {
+// Each pass over the series is its own small function: in a short-lived process (soothe analyze)
+// a loop is optimised on the stack (OSR) while it runs, and code after it in the same function
+// has no type feedback yet and would send the function back to the interpreter (a deopt per loop).
+
+function absolute(x: Float64Array): Float64Array {
   const abs = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) abs[i] = Math.abs(x[i] as number);
-  const [q1, q3] = computeRollingQuantiles(abs, windowBeats, [0.25, 0.75]) as [Float64Array, Float64Array];
-  const th = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) th[i] = (alpha * ((q3[i] as number) - (q1[i] as number))) / 2;
+  for (let i = 0; i < x.length; i++) abs[i] = Math.abs(x[i]!);
+  return abs;
+}
+
+/** alpha · (q3 − q1) / 2 per index. */
+function quartileDeviationTimes(q1: Float64Array, q3: Float64Array, alpha: number): Float64Array {
+  const th = new Float64Array(q1.length);
+  for (let i = 0; i < q1.length; i++) th[i] = (alpha * (q3[i]! - q1[i]!)) / 2;
   return th;
+}
+
+function quartileThreshold(x: Float64Array, alpha: number, windowBeats: number): Float64Array {
+  const [q1, q3] = computeRollingQuantiles(absolute(x), windowBeats, [0.25, 0.75]) as [Float64Array, Float64Array];
+  return quartileDeviationTimes(q1, q3, alpha);
+}
+
+function divideInPlace(a: Float64Array, b: Float64Array): void {
+  for (let i = 0; i < a.length; i++) a[i] = a[i]! / b[i]!;
+}
+
+/** The input with NeuroKit2's virtual first interval mean(RR) in front. */
+function withVirtualFirst(rrMs: ArrayLike<number>): Float64Array {
+  const nIn = rrMs.length;
+  const rr = new Float64Array(nIn + 1);
+  let sum = 0;
+  for (let k = 0; k < nIn; k++) {
+    const v = rrMs[k] as number;
+    rr[k + 1] = v;
+    sum += v;
+  }
+  rr[0] = sum / nIn;
+  return rr;
+}
+
+/** dRRᵢ = RRᵢ − RRᵢ₋₁; dRR₀ = mean of the others. */
+function successiveDifferences(rr: Float64Array): Float64Array {
+  const n = rr.length;
+  const drr = new Float64Array(n);
+  let sumD = 0;
+  for (let i = 1; i < n; i++) {
+    const d = rr[i]! - rr[i - 1]!;
+    drr[i] = d;
+    sumD += d;
+  }
+  drr[0] = n > 1 ? sumD / (n - 1) : 0;
+  return drr;
+}
+
+/** mRRᵢ = RRᵢ − medᵢ, negative values doubled. */
+function medianDeviation(rr: Float64Array, med: Float64Array): Float64Array {
+  const mrr = new Float64Array(rr.length);
+  for (let i = 0; i < rr.length; i++) {
+    const d = rr[i]! - med[i]!;
+    mrr[i] = d < 0 ? 2 * d : d;
+  }
+  return mrr;
 }
 
 /** numpy 'reflect' padding by 2: index −1 → 1, −2 → 2, n → n−2, n+1 → n−3. */
@@ -111,31 +166,14 @@ export function detectArtifacts(rrMs: ArrayLike<number>, options: Partial<Lippon
   const types = new Uint8Array(nIn);
   if (nIn === 0) return { types, medRrMs: new Float64Array(0), th2Ms: new Float64Array(0) };
   // Series with the virtual first interval (NeuroKit2: rr[0] = mean(rr[1:])).
-  const n = nIn + 1;
-  const rr = new Float64Array(n);
-  let sum = 0;
-  for (let k = 0; k < nIn; k++) {
-    rr[k + 1] = rrMs[k] as number;
-    sum += rrMs[k] as number;
-  }
-  rr[0] = sum / nIn;
-  const drr = new Float64Array(n);
-  let sumD = 0;
-  for (let i = 1; i < n; i++) {
-    drr[i] = (rr[i] as number) - (rr[i - 1] as number);
-    sumD += drr[i] as number;
-  }
-  drr[0] = n > 1 ? sumD / (n - 1) : 0;
-  const th1 = quartileThreshold(drr, o.alpha, o.thresholdWindowBeats);
-  for (let i = 0; i < n; i++) drr[i] = (drr[i] as number) / (th1[i] as number);
+  const rr = withVirtualFirst(rrMs);
+  const n = rr.length;
+  const drr = successiveDifferences(rr);
+  divideInPlace(drr, quartileThreshold(drr, o.alpha, o.thresholdWindowBeats));
   const [med] = computeRollingQuantiles(rr, o.medianWindowBeats, [0.5]) as [Float64Array];
-  const mrr = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = (rr[i] as number) - (med[i] as number);
-    mrr[i] = d < 0 ? 2 * d : d;
-  }
+  const mrr = medianDeviation(rr, med);
   const th2 = quartileThreshold(mrr, o.alpha, o.thresholdWindowBeats);
-  for (let i = 0; i < n; i++) mrr[i] = (mrr[i] as number) / (th2[i] as number);
+  divideInPlace(mrr, th2);
   const s12 = (i: number): number => {
     const d = drr[i] as number;
     if (d > 0) return Math.max(reflect(drr, i - 1), reflect(drr, i + 1));

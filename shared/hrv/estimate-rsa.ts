@@ -32,25 +32,17 @@ export interface RsaEstimate {
 
 const NONE: RsaEstimate = { breathsPerMin: null, peakHz: null, peakToTroughBpm: null, cycles: 0, peakShare: null };
 
-/** Estimate breathing rate and RSA amplitude from NN intervals (ms). */
-export function estimateRsa(nnMs: ArrayLike<number>): RsaEstimate {
-  const n = nnMs.length;
-  if (n < 4) return NONE;
-  const t = computeBeatTimesS(nnMs);
-  const span = t[n - 1] ?? 0;
-  if (span < 2 / BREATHING_BAND_HZ[0]) return NONE; // two cycles of the slowest breathing
-  const hr = new Float64Array(n);
-  for (let i = 0; i < n; i++) hr[i] = 60_000 / (nnMs[i] as number);
-  const count = tachogramSamples(span);
-  const x = interpolateCubicSplineOnGrid(t, hr, count, TACHOGRAM_RATE_HZ);
-  let nfft = MIN_NFFT;
-  while (nfft < count) nfft *= 2;
-  const psd = computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: count, overlap: 0, nfft });
-  const peakHz = findPeakHz(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true);
-  if (peakHz === null) return NONE;
-  const total = integrateBandPower(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true);
-  const around = integrateBandPower(psd, peakHz - 0.015, peakHz + 0.015, true);
-  const cycleSamples = Math.round(TACHOGRAM_RATE_HZ / peakHz);
+// Loops in small functions of their own: see detect-artifacts.ts.
+
+function heartRateBpm(nnMs: ArrayLike<number>): Float64Array {
+  const hr = new Float64Array(nnMs.length);
+  for (let i = 0; i < hr.length; i++) hr[i] = 60_000 / (nnMs[i] as number);
+  return hr;
+}
+
+/** Σ (max − min) over consecutive whole cycles of `cycleSamples` samples, and their number. */
+function peakToTroughSum(x: Float64Array, cycleSamples: number): { cycles: number; sum: number } {
+  const count = x.length;
   let cycles = 0;
   let sum = 0;
   for (let start = 0; start + cycleSamples <= count; start += cycleSamples) {
@@ -64,6 +56,28 @@ export function estimateRsa(nnMs: ArrayLike<number>): RsaEstimate {
     sum += hi - lo;
     cycles += 1;
   }
+  return { cycles, sum };
+}
+
+/** Estimate breathing rate and RSA amplitude from NN intervals (ms). */
+export function estimateRsa(nnMs: ArrayLike<number>): RsaEstimate {
+  const n = nnMs.length;
+  if (n < 4) return NONE;
+  const t = computeBeatTimesS(nnMs);
+  const span = t[n - 1] ?? 0;
+  if (span < 2 / BREATHING_BAND_HZ[0]) return NONE; // two cycles of the slowest breathing
+  const hr = heartRateBpm(nnMs);
+  const count = tachogramSamples(span);
+  const x = interpolateCubicSplineOnGrid(t, hr, count, TACHOGRAM_RATE_HZ);
+  let nfft = MIN_NFFT;
+  while (nfft < count) nfft *= 2;
+  const psd = computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: count, overlap: 0, nfft });
+  const peakHz = findPeakHz(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true);
+  if (peakHz === null) return NONE;
+  const total = integrateBandPower(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true);
+  const around = integrateBandPower(psd, peakHz - 0.015, peakHz + 0.015, true);
+  const cycleSamples = Math.round(TACHOGRAM_RATE_HZ / peakHz);
+  const { cycles, sum } = peakToTroughSum(x, cycleSamples);
   return {
     breathsPerMin: peakHz * 60,
     peakHz,

@@ -11,6 +11,44 @@
  * n = 2 gives a line and n = 3 the parabola through the points (as scipy).
  */
 
+// Each loop is its own function (see detect-artifacts.ts: a short-lived process optimises loops
+// on the stack, and a loop in a function of several would deoptimise at the next one).
+
+/** Spacings hᵢ = xᵢ₊₁ − xᵢ (checked > 0) and slopes dᵢ = (yᵢ₊₁ − yᵢ)/hᵢ. */
+function spacingsAndSlopes(x: ArrayLike<number>, y: ArrayLike<number>, h: Float64Array, d: Float64Array): void {
+  for (let i = 0; i < h.length; i++) {
+    const hi = (x[i + 1] as number) - (x[i] as number);
+    if (!(hi > 0)) throw new RangeError(`x must be strictly increasing (index ${i + 1})`);
+    h[i] = hi;
+    d[i] = ((y[i + 1] as number) - (y[i] as number)) / hi;
+  }
+}
+
+/** Rows k = i − 1 of the system: diagonal 2(hₖ + hₖ₊₁), right-hand side 6(dₖ₊₁ − dₖ). */
+function tridiagonalRows(h: Float64Array, d: Float64Array, b: Float64Array, r: Float64Array): void {
+  for (let k = 0; k < b.length; k++) {
+    b[k] = 2 * (h[k]! + h[k + 1]!);
+    r[k] = 6 * (d[k + 1]! - d[k]!);
+  }
+}
+
+/** Thomas forward elimination; sub-diagonal hₖ (last row aLast), super-diagonal hₖ₊₁ (first row c0). */
+function eliminate(h: Float64Array, b: Float64Array, r: Float64Array, c0: number, aLast: number): void {
+  const m = b.length;
+  for (let k = 1; k < m; k++) {
+    const w = (k === m - 1 ? aLast : h[k]!) / b[k - 1]!;
+    b[k] = b[k]! - w * (k === 1 ? c0 : h[k]!);
+    r[k] = r[k]! - w * r[k - 1]!;
+  }
+}
+
+/** Back substitution into M₁ … Mₘ. */
+function backSubstitute(h: Float64Array, b: Float64Array, r: Float64Array, c0: number, M: Float64Array): void {
+  const m = b.length;
+  M[m] = r[m - 1]! / b[m - 1]!;
+  for (let k = m - 2; k >= 0; k--) M[k + 1] = (r[k]! - (k === 0 ? c0 : h[k + 1]!) * M[k + 2]!) / b[k]!;
+}
+
 /** Knot spacings h and second derivatives M of the not-a-knot spline through (x, y). */
 function solveNotAKnot(x: ArrayLike<number>, y: ArrayLike<number>): { h: Float64Array; M: Float64Array } {
   const n = x.length;
@@ -18,12 +56,7 @@ function solveNotAKnot(x: ArrayLike<number>, y: ArrayLike<number>): { h: Float64
   if (n < 2) throw new RangeError('a spline needs at least 2 points');
   const h = new Float64Array(n - 1);
   const d = new Float64Array(n - 1);
-  for (let i = 0; i < n - 1; i++) {
-    const hi = (x[i + 1] as number) - (x[i] as number);
-    if (!(hi > 0)) throw new RangeError(`x must be strictly increasing (index ${i + 1})`);
-    h[i] = hi;
-    d[i] = ((y[i + 1] as number) - (y[i] as number)) / hi;
-  }
+  spacingsAndSlopes(x, y, h, d);
   const M = new Float64Array(n);
   if (n === 3) {
     // Parabola through three points: constant second derivative.
@@ -35,10 +68,7 @@ function solveNotAKnot(x: ArrayLike<number>, y: ArrayLike<number>): { h: Float64
     const m = n - 2;
     const b = new Float64Array(m);
     const r = new Float64Array(m);
-    for (let k = 0; k < m; k++) {
-      b[k] = 2 * (h[k]! + h[k + 1]!);
-      r[k] = 6 * (d[k + 1]! - d[k]!);
-    }
+    tridiagonalRows(h, d, b, r);
     const h0 = h[0]!;
     const h1 = h[1]!;
     b[0] = b[0]! + (h0 * (h0 + h1)) / h1;
@@ -48,13 +78,8 @@ function solveNotAKnot(x: ArrayLike<number>, y: ArrayLike<number>): { h: Float64
     b[m - 1] = b[m - 1]! + (hl * (hl + hp)) / hp;
     const aLast = h[m - 1]! - (hl * hl) / hp;
     // m ≥ 2 here (n ≥ 4). Thomas algorithm.
-    for (let k = 1; k < m; k++) {
-      const w = (k === m - 1 ? aLast : h[k]!) / b[k - 1]!;
-      b[k] = b[k]! - w * (k === 1 ? c0 : h[k]!);
-      r[k] = r[k]! - w * r[k - 1]!;
-    }
-    M[m] = r[m - 1]! / b[m - 1]!;
-    for (let k = m - 2; k >= 0; k--) M[k + 1] = (r[k]! - (k === 0 ? c0 : h[k + 1]!) * M[k + 2]!) / b[k]!;
+    eliminate(h, b, r, c0, aLast);
+    backSubstitute(h, b, r, c0, M);
     M[0] = ((h0 + h1) * M[1]! - h0 * M[2]!) / h1;
     M[n - 1] = ((hl + hp) * M[n - 2]! - hl * M[n - 3]!) / hp;
   }

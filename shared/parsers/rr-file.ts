@@ -87,20 +87,24 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Most digits whose integer value is exact in a double (< 2^53). */
 const MAX_FAST_DIGITS = 15;
 
+/** Where scanPlainNumber stopped (set by every call; avoids allocating a result object). */
+let scanEnd = 0;
+
 /**
- * The number on text[from, to) when it has the plain form [ \t]*[+-]?digits[.,]digits[ \t]* with
- * at most 15 digits, else NaN (the caller then takes the general path). Exact: the digits form an
- * integer below 2^53 and 10^f is exact, so one division rounds correctly, as Number() does
- * (Clinger 1990, "How to read floating point numbers accurately", PLDI, the fast path).
+ * Reads [ \t]*[+-]?digits[.,]digits[ \t]* from text[from] on, stopping at the first other
+ * character (its index goes to scanEnd). Returns the number when at most 15 digits were read,
+ * else NaN (the caller then takes the general path). Exact: the digits form an integer below
+ * 2^53 and 10^f is exact, so one division rounds correctly, as Number() does (Clinger 1990, "How
+ * to read floating point numbers accurately", PLDI, the fast path).
  */
-function scanPlainNumber(text: string, from: number, to: number): number {
+function scanPlainNumber(text: string, from: number): number {
   let i = from;
-  let c = i < to ? text.charCodeAt(i) : -1;
-  while (c === 32 || c === 9) c = ++i < to ? text.charCodeAt(i) : -1;
+  let c = text.charCodeAt(i); // NaN past the end: matches nothing below
+  while (c === 32 || c === 9) c = text.charCodeAt(++i);
   let negative = false;
   if (c === 43 || c === 45) {
     negative = c === 45;
-    c = ++i < to ? text.charCodeAt(i) : -1;
+    c = text.charCodeAt(++i);
   }
   let mantissa = 0;
   let digits = 0;
@@ -108,27 +112,27 @@ function scanPlainNumber(text: string, from: number, to: number): number {
   while (c >= 48 && c <= 57) {
     mantissa = mantissa * 10 + (c - 48);
     digits += 1;
-    c = ++i < to ? text.charCodeAt(i) : -1;
+    c = text.charCodeAt(++i);
   }
   if (c === 46 || c === 44) {
-    c = ++i < to ? text.charCodeAt(i) : -1;
+    c = text.charCodeAt(++i);
     while (c >= 48 && c <= 57) {
       mantissa = mantissa * 10 + (c - 48);
       digits += 1;
       fraction += 1;
-      c = ++i < to ? text.charCodeAt(i) : -1;
+      c = text.charCodeAt(++i);
     }
   }
+  while (c === 32 || c === 9) c = text.charCodeAt(++i);
+  scanEnd = i;
   if (digits === 0 || digits > MAX_FAST_DIGITS) return Number.NaN;
-  while (c === 32 || c === 9) c = ++i < to ? text.charCodeAt(i) : -1;
-  if (i < to) return Number.NaN; // exponent, quotes, other text: the general path decides
   const v = fraction === 0 ? mantissa : mantissa / (POW10[fraction] as number);
   return negative ? -v : v;
 }
 
 /**
  * One interval per line. Lines end at \r\n, \n or \r (as splitLines); a line in the plain form
- * is read by scanPlainNumber without making a string, any other line by toNumber as before.
+ * is read by scanPlainNumber in one pass without making a string, any other line by toNumber.
  */
 function parsePlain(text: string, unit: 'ms' | 's' | 'auto', format: RrFile['format']): RrFile {
   const values: number[] = [];
@@ -136,26 +140,27 @@ function parsePlain(text: string, unit: 'ms' | 's' | 'auto', format: RrFile['for
   const len = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   for (let line = 1; pos <= len; line++) {
-    let end = pos;
-    while (end < len) {
-      const c = text.charCodeAt(end);
-      if (c === LF || c === CR) break;
-      end += 1;
+    let v = scanPlainNumber(text, pos);
+    let end = scanEnd;
+    const stop = text.charCodeAt(end);
+    if (Number.isNaN(v) || !(end === len || stop === LF || stop === CR)) {
+      // General path: the whole line as before (blank lines end up here too).
+      while (end < len) {
+        const c = text.charCodeAt(end);
+        if (c === LF || c === CR) break;
+        end += 1;
+      }
+      const s = text.slice(pos, end).trim();
+      if (s === '') v = Number.NaN;
+      else {
+        const parsed = toNumber(s);
+        if (parsed === null) throw new RrFileError(line, `expected one RR interval (a number), got "${s.slice(0, 40)}"`);
+        v = parsed;
+      }
     }
-    if (end > pos) {
-      let v = scanPlainNumber(text, pos, end);
-      if (Number.isNaN(v)) {
-        const s = text.slice(pos, end).trim();
-        if (s !== '') {
-          const parsed = toNumber(s);
-          if (parsed === null) throw new RrFileError(line, `expected one RR interval (a number), got "${s.slice(0, 40)}"`);
-          v = parsed;
-        }
-      }
-      if (!Number.isNaN(v)) {
-        values.push(v);
-        lines.push(line);
-      }
+    if (!Number.isNaN(v)) {
+      values.push(v);
+      lines.push(line);
     }
     pos = end + (text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? 2 : 1);
   }

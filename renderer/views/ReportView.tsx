@@ -67,7 +67,15 @@ export function ReportView({ session, api }: ViewProps) {
         {clientCode ? ` · client ${clientCode}` : ''} · {mmss(report.durationS)} recorded
       </p>
       <div className="buttons no-print">
-        <button type="button" onClick={() => window.print()}>
+        <button
+          type="button"
+          onClick={() =>
+            // Electron prints to a PDF file itself (printToPDF); the browser edition opens the print dialog.
+            void api.invoke('report:print-pdf', detail.id).then((r) => {
+              if (!r.ok) window.print();
+            })
+          }
+        >
           Print or save as PDF
         </button>
         <button type="button" onClick={exportHtml}>

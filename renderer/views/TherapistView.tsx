@@ -7,6 +7,8 @@ import { ClientPublisher } from '../session/client-publisher';
 import { Tachogram } from '../components/Tachogram';
 import { SourcePanel } from '../components/SourcePanel';
 import { ClientPanel } from '../components/ClientPanel';
+import { ScriptEditor } from '../components/ScriptEditor';
+import type { SessionScript } from '../../shared/session-script/script';
 
 const MARKER_PRESETS = ['Settling', 'Soothing rhythm breathing', 'Compassionate imagery', 'Self-critical recall', 'Compassionate response', 'Recovery', 'Client spoke', 'Dizziness / discomfort'] as const;
 
@@ -28,7 +30,14 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
   const [notes, setNotes] = useState('');
   const [clientMsg, setClientMsg] = useState<string | null>(null);
   const [marks, setMarks] = useState<{ label: string; atS: number }[]>([]);
+  const [ownScripts, setOwnScripts] = useState<readonly SessionScript[]>([]);
+  const [editing, setEditing] = useState(false);
+  const allScripts = [...BUILTIN_SCRIPTS, ...ownScripts];
   const ids = { script: useId(), rate: useId(), ratio: useId(), marker: useId(), notes: useId() };
+
+  useEffect(() => {
+    void api.invoke('scripts:list').then((r) => r.ok && setOwnScripts(r.value));
+  }, [api]);
 
   useEffect(() => {
     publisher.start();
@@ -80,8 +89,8 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
         {!script.started ? (
           <>
             <label htmlFor={ids.script}>Script</label>
-            <select id={ids.script} value={runner.current.id} onChange={(e) => control(() => runner.choose(BUILTIN_SCRIPTS.find((s) => s.id === e.currentTarget.value) ?? runner.current))}>
-              {BUILTIN_SCRIPTS.map((s) => (
+            <select id={ids.script} value={runner.current.id} onChange={(e) => control(() => runner.choose(allScripts.find((s) => s.id === e.currentTarget.value) ?? runner.current))}>
+              {allScripts.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.title}
                 </option>
@@ -96,9 +105,26 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
                 </li>
               ))}
             </ol>
-            <button type="button" onClick={() => control(() => runner.start())}>
-              Start the script
-            </button>
+            <div className="buttons">
+              <button type="button" onClick={() => control(() => runner.start())}>
+                Start the script
+              </button>
+              <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+                {editing ? 'Close the editor' : 'Edit a copy of this script'}
+              </button>
+            </div>
+            {editing ? (
+              <ScriptEditor
+                key={runner.current.id}
+                api={api}
+                base={runner.current}
+                onSaved={(saved) => {
+                  setOwnScripts((list) => [...list.filter((x) => x.id !== saved.id), saved]);
+                  runner.choose(saved);
+                  setEditing(false);
+                }}
+              />
+            ) : null}
           </>
         ) : script.finished ? (
           <p data-testid="script-phase">The script has finished.</p>

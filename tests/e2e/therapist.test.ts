@@ -46,6 +46,14 @@ describe.skipIf(!ready)('therapist console and client view in Chromium', () => {
     // The console publishes at once: the client leaves "waiting" and shows the pacer.
     await expect.poll(async () => Number(await client.getAttribute('data-seq')), { timeout: 10_000 }).toBeGreaterThan(0);
     await consolePage.getByLabel('Script', { exact: true }).selectOption('srb-short');
+    // The therapist edits a copy of the script: a longer settling phase, saved as their own.
+    await consolePage.getByRole('button', { name: 'Edit a copy of this script' }).click();
+    const editor = consolePage.getByRole('form', { name: 'Script editor' });
+    await editor.getByLabel('Script title').fill('Short SRB for C-014');
+    await editor.getByLabel('Minutes').first().fill('2');
+    await editor.getByRole('button', { name: 'Save script' }).click();
+    await expect.poll(() => consolePage.getByLabel('Script', { exact: true }).inputValue()).toBe('srb-short-mine');
+    expect(await consolePage.getByText('Settling · 2:00').count()).toBe(1);
     await consolePage.getByLabel(/Client code/).fill('C-014');
     await consolePage.getByRole('button', { name: 'Use this client' }).click();
     await expect.poll(() => consolePage.getByTestId('client-code').textContent()).toContain('C-014');

@@ -52,6 +52,8 @@ export function ReportCharts({ events, onImage }: { readonly events: readonly Re
       {
         width: el.clientWidth || 700,
         height: 220,
+        legend: { live: false },
+        cursor: { show: false },
         scales: { x: { time: false }, hr: {}, ms: {} },
         axes: [
           { ...axis, label: 'session time (s)' },

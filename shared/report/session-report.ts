@@ -3,7 +3,8 @@
  * stream (events.ndjson), so a report can be rebuilt from any recording at any time.
  *
  * Phases are delimited by phase markers (kind 'marker', category 'phase', written by the script
- * runner); a session without them is one phase, "Whole session". Per phase:
+ * runner); beats before the first of them form a phase "Before the script"; a session without
+ * them is one phase, "Whole session". Per phase:
  * - duration: from the phase marker to the next one (or the last event);
  * - mean HR: 60000 / mean RR of the beats recorded in the phase (uncorrected);
  * - RMSSD and coherence: means of the live values recorded in the phase ('metric' events: 60 s
@@ -50,6 +51,9 @@ export function buildSessionReport(events: readonly ReportEvent[]): SessionRepor
   const endMs = sorted.length > 0 ? (sorted[sorted.length - 1]?.tMs ?? 0) : 0;
   const phaseMarks = sorted.filter((e) => e.kind === 'marker' && e.category === 'phase');
   const bounds: { title: string; fromMs: number }[] = phaseMarks.length > 0 ? phaseMarks.map((m) => ({ title: String(m.label ?? 'Phase'), fromMs: m.tMs })) : [{ title: 'Whole session', fromMs: 0 }];
+  // Time recorded before a script started is a phase of its own, so nothing recorded goes unreported.
+  const firstFrom = bounds[0]?.fromMs ?? 0;
+  if (phaseMarks.length > 0 && sorted.some((e) => e.kind === 'beat' && e.tMs < firstFrom)) bounds.unshift({ title: 'Before the script', fromMs: 0 });
   // Pacer rate in force over time (for "near the pacer").
   const pacerChanges = sorted.filter((e) => e.kind === 'pacer' && num(e.breathsPerMin) !== null).map((e) => ({ tMs: e.tMs, rate: num(e.breathsPerMin) as number }));
   const pacerAt = (tMs: number): number | null => {

@@ -49,6 +49,11 @@ describe('buildSessionReport', () => {
     expect(plain.phases[0]?.beats).toBe(59 + 75);
   });
 
+  it('reports time recorded before the script started as its own phase', () => {
+    const early: ReportEvent[] = [{ kind: 'beat', tMs: 500, rrMs: 900 }, ...recording().map((e) => ({ ...e, tMs: e.tMs + 10_000 }))];
+    expect(buildSessionReport(early).phases.map((p) => p.title)).toEqual(['Before the script', 'Baseline', 'Soothing rhythm breathing']);
+  });
+
   it('copes with an empty recording', () => {
     expect(buildSessionReport([])).toMatchObject({ durationS: 0, phases: [{ title: 'Whole session', beats: 0, meanHrBpm: null }] });
   });

@@ -102,10 +102,11 @@ describe.skipIf(!ready)('therapist console and client view in Chromium', () => {
     const report = consolePage.getByTestId('report');
     await report.waitFor({ timeout: 10_000 });
     const rows = consolePage.getByTestId('report-phase');
-    await expect.poll(() => rows.count()).toBe(3);
+    // The minutes before the script started are reported too, as their own phase.
+    await expect.poll(() => rows.count()).toBe(4);
     const titles = await rows.locator('th').allTextContents();
-    expect(titles).toEqual(['Settling', 'Soothing rhythm breathing', 'Resting']);
-    const breathingRow = (await rows.nth(1).locator('td').allTextContents()).map((s) => s.trim());
+    expect(titles).toEqual(['Before the script', 'Settling', 'Soothing rhythm breathing', 'Resting']);
+    const breathingRow = (await rows.nth(2).locator('td').allTextContents()).map((s) => s.trim());
     expect(Number(breathingRow[1])).toBeGreaterThan(40); // mean HR of the breathing phase
     const markers = await consolePage.getByTestId('report-markers').textContent();
     expect(markers).toContain('Client spoke');

@@ -70,12 +70,13 @@ export function UPlotChart({ options, data, label, testId }: ChartProps) {
   return <div ref={host} role="img" aria-label={label} data-testid={testId} className="session-chart" />;
 }
 
-const base = (width: number, height: number, yLabel: string, markers: readonly SessionMarker[]): uPlot.Options => ({
+const base = (width: number, height: number, yLabel: string, markers: readonly SessionMarker[], endS: number): uPlot.Options => ({
   width,
   height,
   legend: { show: true },
   cursor: { drag: { x: true, y: false } },
-  scales: { x: { time: false } },
+  // Every chart spans the whole session, so the same moment lines up from chart to chart.
+  scales: { x: { time: false, range: [0, Math.max(1, endS)] } },
   axes: [
     { ...AXIS, label: 'session time (s)' },
     { ...AXIS, label: yLabel, size: 60 },
@@ -90,6 +91,8 @@ export interface SessionChartData {
   readonly hrv: uPlot.AlignedData;
   readonly pacer: uPlot.AlignedData;
   readonly markers: SessionMarker[];
+  /** Session time of the last event, s. */
+  readonly endS: number;
   readonly beats: number;
   readonly artifacts: number;
 }
@@ -114,6 +117,7 @@ export function sessionChartData(events: readonly StreamRecord[]): SessionChartD
     hrv: [metrics.map((e) => e.tMs / 1000), metrics.map((e) => num(e.rmssdMs)), metrics.map((e) => num(e.coherence))],
     pacer: [pacerT, pacerV],
     markers: sessionMarkers(events),
+    endS,
     beats: beats.length,
     artifacts: beats.filter((b) => b.artifact !== 'none').length,
   };
@@ -125,7 +129,7 @@ export function SessionCharts({ data }: { readonly data: SessionChartData }) {
   // Built once per marker list, so a chart is rebuilt only when its data change.
   const { tachOpts, hrOpts, hrvOpts, pacerOpts } = useMemo(() => {
     const tachOpts = (w: number): uPlot.Options => {
-      const o = base(w, 180, 'interval (ms)', m);
+      const o = base(w, 180, 'interval (ms)', m, data.endS);
       return {
         ...o,
         series: [
@@ -136,11 +140,11 @@ export function SessionCharts({ data }: { readonly data: SessionChartData }) {
       };
     };
     const hrOpts = (w: number): uPlot.Options => {
-      const o = base(w, 140, 'beats/min', m);
+      const o = base(w, 140, 'beats/min', m, data.endS);
       return { ...o, series: [...o.series, { label: 'heart rate (beats/min)', stroke: ACCENT, width: 1.5, points: { show: false } }] };
     };
     const hrvOpts = (w: number): uPlot.Options => {
-      const o = base(w, 160, 'RMSSD (ms)', m);
+      const o = base(w, 160, 'RMSSD (ms)', m, data.endS);
       return {
         ...o,
         scales: { ...o.scales, coh: { auto: true } },
@@ -153,11 +157,11 @@ export function SessionCharts({ data }: { readonly data: SessionChartData }) {
       };
     };
     const pacerOpts = (w: number): uPlot.Options => {
-      const o = base(w, 130, 'breaths/min', m);
+      const o = base(w, 130, 'breaths/min', m, data.endS);
       return { ...o, scales: { ...o.scales, y: { range: (_u, _min, max) => [0, Math.max(10, Math.ceil(max) + 1)] } }, series: [...o.series, { label: 'pacer (breaths/min)', stroke: WARM, width: 1.5, paths: uPlot.paths.stepped?.({ align: 1 }), points: { show: false } }] };
     };
     return { tachOpts, hrOpts, hrvOpts, pacerOpts };
-  }, [m]);
+  }, [m, data.endS]);
   return (
     <div className="session-charts">
       <UPlotChart options={tachOpts} data={data.tachogram} testId="session-tachogram" label={`Tachogram: ${data.beats} beats, ${data.artifacts} labelled as artifacts, ${markerWords}`} />

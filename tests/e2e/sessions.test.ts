@@ -101,4 +101,18 @@ describe.skipIf(!ready)('sessions in Chromium', () => {
     expect(beats.filter((b) => b.source === 'replay').length).toBeGreaterThan(5);
     expect(errors).toEqual([]);
   });
+
+  it('imports an RR file from another app as a session; progress over weeks appears', async () => {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Sessions' }).click();
+    const rr = Array.from({ length: 200 }, (_, i) => (850 + 40 * Math.sin((2 * Math.PI * i) / 10)).toFixed(1)).join('\n');
+    await page.getByLabel('Import an RR file or a Soothe export:').setInputFiles({ name: 'elite-hrv.txt', mimeType: 'text/plain', buffer: Buffer.from(rr + '\n') });
+    await expect.poll(() => page.getByText(/^Imported \d+ beats from elite-hrv\.txt\.$/).textContent()).toBe('Imported 200 beats from elite-hrv.txt.');
+    const list = page.getByTestId('session-list');
+    await expect.poll(() => list.locator('tbody tr').count()).toBe(2);
+    expect(await list.locator('tbody tr', { hasText: 'elite-hrv.txt' }).locator('td').nth(3).textContent()).toBe('import');
+    for (const id of ['progress-hrv', 'progress-minutes']) expect(await page.getByTestId(id).locator('canvas').count()).toBe(1);
+    expect(await page.getByTestId('progress-minutes').getAttribute('aria-label')).toMatch(/^Time practised per week; 3 minutes in all$/);
+    writeFileSync(join(ARTIFACTS, 'sessions-list.png'), await page.screenshot({ fullPage: true }));
+    expect(errors).toEqual([]);
+  });
 });

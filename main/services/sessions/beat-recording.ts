@@ -6,6 +6,7 @@
 import { LiveHrvEngine, type LiveHrv } from '../../../shared/hrv/live-hrv-engine';
 import type { RecordEvent } from '../../../shared/ipc/contract';
 import type { RrInterval } from '../../../shared/types/rr';
+import type { StreamRecord } from '../../../shared/session-format/session-format';
 
 export class BeatRecording {
   private readonly engine = new LiveHrvEngine();
@@ -29,4 +30,21 @@ export class BeatRecording {
     }
     return out;
   }
+}
+
+/**
+ * For imported beats without metrics (RR files from other apps): the artifact labels and
+ * metrics the live engine would have recorded, inserted after each beat, so an import reviews
+ * like a recorded session. Events that already carry metrics are returned as they are.
+ */
+export function deriveMetrics(events: readonly StreamRecord[]): StreamRecord[] {
+  if (events.some((e) => e.kind === 'metric') || !events.some((e) => e.kind === 'beat')) return [...events];
+  const br = new BeatRecording();
+  const out: StreamRecord[] = [];
+  for (const e of events) {
+    out.push(e);
+    if (e.kind !== 'beat' || typeof e.rrMs !== 'number') continue;
+    for (const d of br.next({ rrMs: e.rrMs, tMs: e.tMs, source: 'replay', ...(e.afterGap === true ? { afterGap: true } : {}) }).slice(1)) out.push({ kind: d.kind, tMs: d.tMs, ...d.data });
+  }
+  return out;
 }

@@ -20,6 +20,7 @@ import {
 } from '../../../shared/session-format/session-format';
 import type { ImportedSession } from '../../../shared/session-format/import-session';
 import { writeJsonAtomic } from '../recorder';
+import { deriveMetrics } from './beat-recording';
 
 export interface SessionListItem {
   readonly id: string;
@@ -202,7 +203,7 @@ export class SessionLibrary {
     const stem = basename(imp.fileName).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40) || 'import';
     let sessionId = `${start.replace(/[:.]/g, '-')}-import-${stem}`;
     for (let k = 2; existsSync(join(sessionsRoot(this.dataDir), sessionId)); k++) sessionId = `${start.replace(/[:.]/g, '-')}-import-${stem}-${k}`;
-    return writeSessionDir(join(sessionsRoot(this.dataDir), sessionId), sessionId, imp, start);
+    return writeSessionDir(join(sessionsRoot(this.dataDir), sessionId), sessionId, { ...imp, events: deriveMetrics(imp.events) }, start);
   }
 }
 

@@ -4,7 +4,9 @@
  * broken or missing manifests, corrupt and cut lines, empty streams. Nothing throws; each is
  * listed with the reason and opened as far as it goes. Rename, notes and delete with checks.
  */
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +87,26 @@ describe('session library on damaged folders', () => {
       expect(await dispatch(services.handlers, 'sessions:rename', [id, 'x'])).toEqual({ ok: false, error: 'this session is still being recorded' });
       await dispatch(services.handlers, 'recording:stop', [id]);
       expect(await dispatch(services.handlers, 'sessions:delete', [id])).toEqual({ ok: true, value: { deleted: true } });
+    } finally {
+      await services.dispose();
+    }
+  });
+
+  it('recovers, when the services start, a session whose writer died (and leaves a live writer alone)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'soothe-lib-'));
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(dead.stdout);
+    const host = hostname();
+    makeSession(dataDir, 'crashed', { 'manifest.json': manifest('crashed', { status: 'recording', writer: { pid: deadPid, host } }), 'events.ndjson': beat(800, 800) + beat(1600, 800) + '{"kind":"be' });
+    makeSession(dataDir, 'alive', { 'manifest.json': manifest('alive', { status: 'recording', writer: { pid: process.ppid, host } }), 'events.ndjson': beat(800, 800) + '{"kind":"be' });
+    const services = createServices({ dataDir, version: 'test', shell: 'web' });
+    try {
+      const r = await dispatch(services.handlers, 'sessions:list', []);
+      const by = Object.fromEntries(((r.ok ? r.value : []) as SessionListEntry[]).map((s) => [s.id, s]));
+      expect(by.crashed).toMatchObject({ status: 'interrupted', interrupted: true, recording: false, droppedPartialLines: 1, damaged: [] });
+      expect(by.crashed?.summary?.beats).toBe(2);
+      expect(by.alive).toMatchObject({ status: 'recording', recording: true, interrupted: false });
+      expect(readFileSync(join(dataDir, 'sessions', 'alive', 'events.ndjson'), 'utf8').endsWith('{"kind":"be')).toBe(true);
     } finally {
       await services.dispose();
     }

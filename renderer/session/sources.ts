@@ -9,6 +9,7 @@ import type { RrInterval } from '../../shared/types/rr';
 import type { SerialOpenRequest, SerialSamplesBatch, SerialStatus } from '../../shared/types/serial-ppg';
 import { RrSimulator } from '../../shared/sim/rr-simulator';
 import { simulatedBeats } from '../../shared/rx/simulated-beats';
+import { SQI_ACCEPTABLE } from '../../shared/signal/ppg-peaks';
 
 export interface SimulatorSource extends BeatSource {
   readonly sim: RrSimulator;
@@ -49,7 +50,13 @@ export async function openSerialSource(api: SootheApi, req: SerialOpenRequest, s
   const toStatus = (s: SerialStatus): SourceStatus => {
     switch (s.state) {
       case 'streaming':
-        return { state: 'streaming', detail: s.message };
+        return {
+          state: 'streaming',
+          detail:
+            s.recentSqi !== undefined && s.recentSqi !== null && s.recentSqi < SQI_ACCEPTABLE
+              ? `${s.message} Signal quality is too low to trust HRV right now: keep the finger still and the sensor snug.`
+              : s.message,
+        };
       case 'opening':
       case 'detecting':
         return { state: 'connecting', detail: s.message };

@@ -130,13 +130,13 @@ export type TcpRequest =
   | { readonly kind: 'fullinfo' }
   | { readonly kind: 'shortinfo'; readonly query: string }
   | { readonly kind: 'streamfeed'; readonly version: number; readonly uid: string; readonly headers: Readonly<Record<string, string>> }
-  | { readonly kind: 'streamfeed100' }
+  | { readonly kind: 'streamfeed100'; readonly maxBufferSamples: number; readonly maxChunkSamples: number }
   | { readonly kind: 'unknown'; readonly line: string };
 
 /**
  * Parses a complete TCP request, or returns null while more bytes are needed (requests can be
- * split across reads). fullinfo needs its first line, shortinfo its second, streamfeed/1.10 its
- * empty line after the headers, protocol 1.00 its first line (it is refused anyway).
+ * split across reads). fullinfo needs its first line, shortinfo and protocol 1.00 their second,
+ * streamfeed/1.10 its empty line after the headers.
  */
 export function parseTcpRequest(text: string): { request: TcpRequest; consumed: number } | null {
   const eol = text.indexOf('\n');
@@ -148,7 +148,14 @@ export function parseTcpRequest(text: string): { request: TcpRequest; consumed: 
     if (eol2 < 0) return null;
     return { request: { kind: 'shortinfo', query: text.slice(eol + 1, eol2).trim() }, consumed: eol2 + 1 };
   }
-  if (first === 'LSL:streamfeed') return { request: { kind: 'streamfeed100' }, consumed: eol + 1 };
+  if (first === 'LSL:streamfeed') {
+    // protocol 1.00: `LSL:streamfeed\r\n<max_buflen> <max_chunklen>\r\n`
+    const eol2 = text.indexOf('\n', eol + 1);
+    if (eol2 < 0) return null;
+    const [buf = '', chunk = ''] = text.slice(eol + 1, eol2).trim().split(/\s+/);
+    const num = (x: string): number => (/^-?\d+$/.test(x) ? Number(x) : 0);
+    return { request: { kind: 'streamfeed100', maxBufferSamples: num(buf), maxChunkSamples: num(chunk) }, consumed: eol2 + 1 };
+  }
   const m = /^LSL:streamfeed\/(\d+)(?:\s+(\S*))?$/.exec(first);
   if (!m) return { request: { kind: 'unknown', line: first }, consumed: eol + 1 };
   const end = text.search(/\r?\n\r?\n/);

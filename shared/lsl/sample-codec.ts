@@ -291,3 +291,67 @@ export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length);
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Protocol 1.00 (legacy; liblsl `src/portable_archive/portable_oarchive.hpp`, notes §6.6): a Boost
+// "portable binary archive", always little-endian. Numbers are portable ints: a size byte s
+// (0 = the value 0) then s little-endian bytes with the high zero bytes dropped; floating-point
+// values and timestamps are written as the unsigned integer of their bit pattern. Only float32,
+// double64 and string streams are encoded (Soothe's formats); integer formats would need the
+// archive's signed form.
+
+/** The unsigned portable int of little-endian bytes (high zero bytes dropped). */
+function portableUnsigned(le: Uint8Array): number[] {
+  let n = le.length;
+  while (n > 0 && le[n - 1] === 0) n--;
+  return [n, ...le.subarray(0, n)];
+}
+
+function portableLength(len: number): number[] {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(len), true);
+  return portableUnsigned(b);
+}
+
+/** True when this stream format can be served with protocol 1.00 by this implementation. */
+export function v100Supported(format: LslChannelFormat): boolean {
+  return format === 'float32' || format === 'double64' || format === 'string';
+}
+
+/** The archive header: magic 0x7f, archive version 9, the shortinfo XML as a string, then Boost's class info (00 00). */
+export function encodeV100Header(shortinfoXml: string): Uint8Array {
+  const xml = utf8Encode(shortinfoXml);
+  return Uint8Array.from([0x7f, 0x01, 0x09, ...portableLength(xml.length), ...xml, 0x00, 0x00]);
+}
+
+/** One sample in the 1.00 archive form (tag as portable int, timestamp and values as bit patterns). */
+export function encodeSampleV100(format: LslChannelFormat, timestampS: number | null, values: readonly LslValue[]): Uint8Array {
+  if (!v100Supported(format)) throw new Error(`protocol 1.00 is not implemented for ${format}`);
+  const out: number[] = [1, timestampS === null ? TAG_DEDUCED_TIMESTAMP : TAG_TRANSMITTED_TIMESTAMP];
+  const b8 = new Uint8Array(8);
+  const dv = new DataView(b8.buffer);
+  if (timestampS !== null) {
+    dv.setFloat64(0, timestampS, true);
+    out.push(...portableUnsigned(b8));
+  }
+  for (const v of values) {
+    if (format === 'string') {
+      const s = utf8Encode(String(v));
+      out.push(...portableLength(s.length), ...s);
+    } else if (format === 'float32') {
+      dv.setFloat32(0, Number(v), true);
+      out.push(...portableUnsigned(b8.subarray(0, 4)));
+    } else {
+      dv.setFloat64(0, Number(v), true);
+      out.push(...portableUnsigned(b8));
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/** Both test patterns in the 1.00 form. */
+export function encodeTestPatternsV100(format: LslChannelFormat, channelCount: number): Uint8Array {
+  const a = encodeSampleV100(format, TEST_PATTERN_TIMESTAMP_S, testPatternValues(format, channelCount, 4));
+  const b = encodeSampleV100(format, TEST_PATTERN_TIMESTAMP_S, testPatternValues(format, channelCount, 2));
+  return concatBytes(a, b);
+}

@@ -9,8 +9,8 @@
  *
  * Why one responder: unicast to 127.0.0.1:16571 reaches only one of several sockets bound with
  * SO_REUSEADDR (verified against liblsl, notes §4.6), so one socket must answer for every stream.
- * Protocol: ../shared/notes/lsl-protocol.md; byte formats in shared/lsl/. Protocol 1.00 requests
- * are closed (the inlet logs and retries), as the notes recommend.
+ * Protocol: ../shared/notes/lsl-protocol.md; byte formats in shared/lsl/. Legacy protocol 1.00
+ * streamfeeds are served too (float32, double64 and string streams: Soothe's formats).
  */
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
@@ -18,7 +18,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { DEFAULT_LSL_API_CONFIG, ipv4MulticastGroups, type LslApiConfig } from '../../../shared/lsl/api-config';
 import { answerStreamfeed, formatDiscoveryReply, formatTimedataReply, parseDiscoveryQuery, parseTcpRequest, parseTimedataRequest } from '../../../shared/lsl/messages';
-import { encodeSample, encodeTestPatterns, type LslValue } from '../../../shared/lsl/sample-codec';
+import { encodeSample, encodeSampleV100, encodeTestPatterns, encodeTestPatternsV100, encodeV100Header, v100Supported, type LslValue } from '../../../shared/lsl/sample-codec';
 import { buildInfoXml, type LslChannelFormat, type LslStreamInfo, type LslXmlElement } from '../../../shared/lsl/stream-info';
 import { lslLocalClockS, type LslClock } from './clock';
 import { QueryMatcher } from './query-matcher';
@@ -54,9 +54,12 @@ export interface OutletHostStats {
   readonly joinFailed: readonly string[];
 }
 
+/** How a consumer wants its samples: protocol 1.10 in either byte order, or the legacy 1.00 archive. */
+type SampleEncoding = 'le' | 'be' | 'v100';
+
 interface Consumer {
   readonly socket: net.Socket;
-  readonly littleEndian: boolean;
+  readonly encoding: SampleEncoding;
   readonly maxBufferSamples: number;
   blocked: boolean;
   pending: Buffer[];
@@ -145,12 +148,17 @@ export class LslOutlet {
     if (samples.some((s) => s.values.length !== this.info.channelCount)) throw new Error(`${this.info.name}: every sample needs ${this.info.channelCount} value(s)`);
     this.pushed += samples.length;
     if (this.consumers.size === 0) return;
-    let le: Buffer[] | null = null;
-    let be: Buffer[] | null = null;
+    // each encoding is made once per push, whatever the number of inlets using it
+    const encoded = new Map<SampleEncoding, Buffer[]>();
+    const f = this.info.channelFormat;
     for (const c of this.consumers) {
-      let parts: Buffer[];
-      if (c.littleEndian) parts = le ??= samples.map((s) => Buffer.from(encodeSample(this.info.channelFormat, s.timestampS, s.values, true).buffer));
-      else parts = be ??= samples.map((s) => Buffer.from(encodeSample(this.info.channelFormat, s.timestampS, s.values, false).buffer));
+      let parts = encoded.get(c.encoding);
+      if (!parts) {
+        parts = samples.map((s) =>
+          Buffer.from((c.encoding === 'v100' ? encodeSampleV100(f, s.timestampS, s.values) : encodeSample(f, s.timestampS, s.values, c.encoding === 'le')).buffer),
+        );
+        encoded.set(c.encoding, parts);
+      }
       this.send(c, parts);
     }
   }
@@ -221,7 +229,17 @@ export class LslOutlet {
             return;
           }
           socket.write(Buffer.concat([head, body]));
-          this.consumers.add({ socket, littleEndian: a.littleEndian, maxBufferSamples: a.maxBufferSamples, blocked: false, pending: [], dropped: 0 });
+          this.consumers.add({ socket, encoding: a.littleEndian ? 'le' : 'be', maxBufferSamples: a.maxBufferSamples, blocked: false, pending: [], dropped: 0 });
+          return;
+        }
+        case 'streamfeed100': {
+          // legacy inlets (liblsl < 1.10, or UseProtocolVersion = 100): no status line, the archive header, test patterns
+          if (!v100Supported(this.info.channelFormat)) return void socket.destroy();
+          const f = this.info.channelFormat;
+          const first = Buffer.concat([Buffer.from(encodeV100Header(this.shortInfoXml).buffer), Buffer.from(encodeTestPatternsV100(f, this.info.channelCount).buffer)]);
+          if (req.maxBufferSamples <= 0) return void socket.end(first);
+          socket.write(first);
+          this.consumers.add({ socket, encoding: 'v100', maxBufferSamples: req.maxBufferSamples, blocked: false, pending: [], dropped: 0 });
           return;
         }
         default:

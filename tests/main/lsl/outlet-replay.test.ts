@@ -221,9 +221,32 @@ describe.skipIf(skip)('TCP requests replayed against the outlet', () => {
     expect(r.bytes.equals(expectBytes)).toBe(true);
   });
 
-  it('protocol 1.00 requests are closed without data (documented choice; inlets retry)', async () => {
-    const r = await tcpExchange(hr.info.v4dataPort, req('06-streamfeed-protocol100'));
-    expect(r).toEqual({ bytes: Buffer.alloc(0), closedByOutlet: true });
+  it('protocol 1.00 (legacy inlets): archive header with the shortinfo, test patterns and samples equal liblsl’s', async () => {
+    for (const [n, outlet] of [
+      [0, hr],
+      [1, markers],
+    ] as const) {
+      const t = sc('06-streamfeed-protocol100').tcp[n]!;
+      const captured = res('06-streamfeed-protocol100', n);
+      const samples = (t.stream!.first_samples as CapturedSample[]).filter((s) => s.tag === 2);
+      const headerEnd = t.stream!.test_patterns[0]!.offset;
+      const patternsEnd = t.stream!.test_patterns[1]!.offset + t.stream!.test_patterns[1]!.length;
+      const ourHeaderLen = 3 + 3 + Buffer.byteLength(outlet.shortInfoXml) + 2; // 7f 01 09, length (2-byte portable int), XML, 00 00
+      const expectTail = Buffer.concat([captured.subarray(headerEnd, patternsEnd), ...samples.map((s) => captured.subarray(s.offset, s.offset + s.length))]);
+      const r = await tcpExchange(outlet.info.v4dataPort, req('06-streamfeed-protocol100', n), ourHeaderLen + expectTail.length, () => {
+        const wait = setInterval(() => {
+          if (outlet.consumerCount === 0) return;
+          clearInterval(wait);
+          for (const s of samples) outlet.push(s.values, s.timestamp!);
+        }, 2);
+      });
+      expect(r.bytes.subarray(0, 3).equals(captured.subarray(0, 3))).toBe(true);
+      const ours = r.bytes.subarray(6, ourHeaderLen - 2).toString('utf8');
+      const theirs = captured.subarray(6, headerEnd - 2).toString('utf8');
+      expectSameInfo(ours, theirs);
+      expect(r.bytes.subarray(ourHeaderLen - 2, ourHeaderLen).equals(Buffer.from([0, 0]))).toBe(true);
+      expect(r.bytes.subarray(ourHeaderLen).equals(expectTail)).toBe(true);
+    }
   });
 
   it('an inlet that disconnects mid-stream does not disturb the outlet', async () => {

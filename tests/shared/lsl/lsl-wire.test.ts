@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { captureBytes, FIXTURE_HR_DESC, loadLslIndex, lslCapturesMissing, type CapturedSample } from '../../helpers/lsl-captures';
 import { buildInfoXml, formatLslDouble, formatLslG16, parseInfoXml, type LslStreamInfo } from '../../../shared/lsl/stream-info';
-import { decodeSample, encodeSample, encodeTestPatterns, SampleStreamDecoder, testPatternValues, utf8Decode, utf8Encode } from '../../../shared/lsl/sample-codec';
+import { decodeSample, encodeSample, encodeSampleV100, encodeTestPatterns, encodeTestPatternsV100, encodeV100Header, SampleStreamDecoder, testPatternValues, utf8Decode, utf8Encode } from '../../../shared/lsl/sample-codec';
 import {
   answerStreamfeed,
   estimateTimeCorrection,
@@ -172,6 +172,27 @@ describe.skipIf(skip)('samples (protocol 1.10)', () => {
   });
 });
 
+describe.skipIf(skip)('protocol 1.00 (portable binary archive)', () => {
+  for (const [n, format] of [
+    [0, 'float32'],
+    [1, 'string'],
+  ] as const) {
+    it(`reproduces liblsl's ${format} answer: header with the shortinfo, test patterns, samples`, () => {
+      const body = bodyOf('06-streamfeed-protocol100', n);
+      const t = scen('06-streamfeed-protocol100').tcp[n]!.stream!;
+      const text = body.toString('latin1');
+      const xml = Buffer.from(text.slice(text.indexOf('<?xml'), text.indexOf('</info>\n') + 8), 'latin1').toString('utf8');
+      const headerEnd = t.test_patterns[0]!.offset;
+      expect(Buffer.from(encodeV100Header(xml)).equals(body.subarray(0, headerEnd))).toBe(true);
+      const channels = t.test_patterns[0]!.values.length;
+      expect(Buffer.from(encodeTestPatternsV100(format, channels)).equals(body.subarray(headerEnd, t.test_patterns[1]!.offset + t.test_patterns[1]!.length))).toBe(true);
+      for (const x of t.first_samples as CapturedSample[]) {
+        expect(Buffer.from(encodeSampleV100(format, x.tag === 2 ? x.timestamp : null, x.values)).equals(body.subarray(x.offset, x.offset + x.length))).toBe(true);
+      }
+    });
+  }
+});
+
 describe.skipIf(skip)('TCP requests and the outlet decisions (tcp_server.cpp)', () => {
   const ownHr = (scenario: string) => ({ uid: scen(scenario).outlet_streams[0]!.uid, channelFormat: 'float32' as const });
 
@@ -221,7 +242,9 @@ describe.skipIf(skip)('TCP requests and the outlet decisions (tcp_server.cpp)', 
   it('fullinfo, tcp shortinfo, protocol 1.00 and partial requests', () => {
     expect(parseTcpRequest(reqOf('02-fullinfo'))?.request).toEqual({ kind: 'fullinfo' });
     expect(parseTcpRequest(reqOf('07-crafted-requests', 0))?.request).toEqual({ kind: 'shortinfo', query: "name='SootheFixtureHR'" });
-    expect(parseTcpRequest(reqOf('06-streamfeed-protocol100'))?.request).toEqual({ kind: 'streamfeed100' });
+    expect(parseTcpRequest(reqOf('06-streamfeed-protocol100'))?.request).toEqual({ kind: 'streamfeed100', maxBufferSamples: 1440, maxChunkSamples: 0 });
+    expect(parseTcpRequest(reqOf('06-streamfeed-protocol100', 1))?.request).toEqual({ kind: 'streamfeed100', maxBufferSamples: 36000, maxChunkSamples: 0 });
+    expect(parseTcpRequest('LSL:streamfeed\r\n14')).toBeNull();
     const full = reqOf('03-streamfeed-float32');
     for (let cut = 0; cut < full.length - 2; cut++) {
       const r = parseTcpRequest(full.slice(0, cut));

@@ -7,7 +7,7 @@
  * queries 127.0.0.1 by unicast.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,7 +21,8 @@ let dir = '';
 let cfg = '';
 
 beforeAll(async () => {
-  await promisify(execFile)(process.execPath, ['scripts/build-node.mjs'], { cwd: ROOT });
+  // `npm test` builds first; build here only when the bundle is missing (a rebuild would race other test files reading it)
+  if (!existsSync(resolve(ROOT, 'dist/node/cli.mjs'))) await promisify(execFile)(process.execPath, ['scripts/build-node.mjs'], { cwd: ROOT });
   dir = mkdtempSync(join(tmpdir(), 'soothe-lsl-cli-'));
   cfg = join(dir, 'lsl_api.cfg');
   writeFileSync(cfg, ['[ports]', 'MulticastPort = 0', 'BasePort = 0', '[multicast]', 'ResolveScope = machine', 'ListenAddress = 127.0.0.1', 'Interfaces = {127.0.0.1}', ''].join('\n'));

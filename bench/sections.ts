@@ -7,5 +7,6 @@ import { ppgBench, ppgPtyBench } from './ppg.bench';
 import { bleBench } from './ble.bench';
 import { recordingBench } from './recording.bench';
 import { lslBench } from './lsl.bench';
+import { respAccBench } from './resp-acc.bench';
 
-export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench, lslBench];
+export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench, lslBench, respAccBench];

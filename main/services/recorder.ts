@@ -147,7 +147,13 @@ export class Recorder {
       writer: { pid: process.pid, host: hostname() },
       streams: [EVENTS_FILE],
     };
-    const fd = openSync(join(dir, EVENTS_FILE), 'wx');
+    let fd: number;
+    try {
+      fd = openSync(join(dir, EVENTS_FILE), 'wx');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EEXIST') throw new Error(`${dir} already holds a session; choose a new folder`);
+      throw new Error(`could not start the recording in ${dir}: ${describeError(e)}`);
+    }
     try {
       writeJsonAtomic(join(dir, MANIFEST_FILE), manifest);
     } catch (e) {

@@ -102,8 +102,28 @@ function radix2Plan(n: number): Radix2Plan {
 export function fftRadix2InPlace(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   if (n <= 1) return;
-  const { rev, cos, sin } = radix2Plan(n);
-  for (let i = 1; i < n; i++) {
+  const p = plans.get(n) ?? radix2Plan(n);
+  fftKernel(re, im, p.rev, p.cos, p.sin);
+}
+
+/**
+ * The transform proper, apart from the plan lookup (building a plan for a new size is rare and
+ * allocates; kept out of here it never sends the optimised loops back to the interpreter). Each
+ * loop nest is its own function for the same reason (see detect-artifacts.ts).
+ */
+function fftKernel(re: Float64Array, im: Float64Array, rev: Uint32Array, cos: Float64Array, sin: Float64Array): void {
+  bitReverse(re, im, rev);
+  let half = 1;
+  if ((Math.round(Math.log2(re.length)) & 1) === 1) {
+    // Odd number of stages: the span-1 stage alone.
+    spanOneStage(re, im);
+    half = 2;
+  }
+  for (; half < re.length; half *= 4) radix22Stages(re, im, cos, sin, half);
+}
+
+function bitReverse(re: Float64Array, im: Float64Array, rev: Uint32Array): void {
+  for (let i = 1; i < re.length; i++) {
     const j = rev[i]!;
     if (j > i) {
       const tr = re[i]!;
@@ -114,70 +134,73 @@ export function fftRadix2InPlace(re: Float64Array, im: Float64Array): void {
       im[j] = ti;
     }
   }
-  let half = 1;
-  if ((Math.round(Math.log2(n)) & 1) === 1) {
-    // Odd number of stages: the span-1 stage alone (w = 1).
-    for (let a = 0; a < n; a += 2) {
-      const b = a + 1;
-      const xr = re[b]!;
-      const xi = im[b]!;
-      re[b] = re[a]! - xr;
-      im[b] = im[a]! - xi;
-      re[a] = re[a]! + xr;
-      im[a] = im[a]! + xi;
-    }
-    half = 2;
+}
+
+/** Butterflies of span 1 (w = 1). */
+function spanOneStage(re: Float64Array, im: Float64Array): void {
+  for (let a = 0; a < re.length; a += 2) {
+    const b = a + 1;
+    const xr = re[b]!;
+    const xi = im[b]!;
+    re[b] = re[a]! - xr;
+    im[b] = im[a]! - xi;
+    re[a] = re[a]! + xr;
+    im[a] = im[a]! + xi;
   }
-  for (; half < n; half *= 4) {
-    // Stages of span h and 2h on blocks of 4h: (i0, i1), (i2, i3) with w_2h^k, then (i0, i2) with
-    // w_4h^k and (i1, i3) with w_4h^(k+h).
-    const o1 = half - 1;
-    const o2 = 2 * half - 1;
-    for (let start = 0; start < n; start += 4 * half) {
-      for (let k = 0; k < half; k++) {
-        const i0 = start + k;
-        const i1 = i0 + half;
-        const i2 = i1 + half;
-        const i3 = i2 + half;
-        const w1r = cos[o1 + k]!;
-        const w1i = sin[o1 + k]!;
-        let br = re[i1]!;
-        let bi = im[i1]!;
-        let xr = br * w1r - bi * w1i;
-        let xi = br * w1i + bi * w1r;
-        const r0 = re[i0]!;
-        const j0 = im[i0]!;
-        const a0r = r0 + xr;
-        const a0i = j0 + xi;
-        const a1r = r0 - xr;
-        const a1i = j0 - xi;
-        br = re[i3]!;
-        bi = im[i3]!;
-        xr = br * w1r - bi * w1i;
-        xi = br * w1i + bi * w1r;
-        const r2 = re[i2]!;
-        const j2 = im[i2]!;
-        const a2r = r2 + xr;
-        const a2i = j2 + xi;
-        const a3r = r2 - xr;
-        const a3i = j2 - xi;
-        const w2r = cos[o2 + k]!;
-        const w2i = sin[o2 + k]!;
-        xr = a2r * w2r - a2i * w2i;
-        xi = a2r * w2i + a2i * w2r;
-        re[i0] = a0r + xr;
-        im[i0] = a0i + xi;
-        re[i2] = a0r - xr;
-        im[i2] = a0i - xi;
-        const w3r = cos[o2 + half + k]!;
-        const w3i = sin[o2 + half + k]!;
-        xr = a3r * w3r - a3i * w3i;
-        xi = a3r * w3i + a3i * w3r;
-        re[i1] = a1r + xr;
-        im[i1] = a1i + xi;
-        re[i3] = a1r - xr;
-        im[i3] = a1i - xi;
-      }
+}
+
+/**
+ * Stages of span h and 2h on blocks of 4h: (i0, i1), (i2, i3) with w_2h^k, then (i0, i2) with
+ * w_4h^k and (i1, i3) with w_4h^(k+h).
+ */
+function radix22Stages(re: Float64Array, im: Float64Array, cos: Float64Array, sin: Float64Array, half: number): void {
+  const n = re.length;
+  const o1 = half - 1;
+  const o2 = 2 * half - 1;
+  for (let start = 0; start < n; start += 4 * half) {
+    for (let k = 0; k < half; k++) {
+      const i0 = start + k;
+      const i1 = i0 + half;
+      const i2 = i1 + half;
+      const i3 = i2 + half;
+      const w1r = cos[o1 + k]!;
+      const w1i = sin[o1 + k]!;
+      let br = re[i1]!;
+      let bi = im[i1]!;
+      let xr = br * w1r - bi * w1i;
+      let xi = br * w1i + bi * w1r;
+      const r0 = re[i0]!;
+      const j0 = im[i0]!;
+      const a0r = r0 + xr;
+      const a0i = j0 + xi;
+      const a1r = r0 - xr;
+      const a1i = j0 - xi;
+      br = re[i3]!;
+      bi = im[i3]!;
+      xr = br * w1r - bi * w1i;
+      xi = br * w1i + bi * w1r;
+      const r2 = re[i2]!;
+      const j2 = im[i2]!;
+      const a2r = r2 + xr;
+      const a2i = j2 + xi;
+      const a3r = r2 - xr;
+      const a3i = j2 - xi;
+      const w2r = cos[o2 + k]!;
+      const w2i = sin[o2 + k]!;
+      xr = a2r * w2r - a2i * w2i;
+      xi = a2r * w2i + a2i * w2r;
+      re[i0] = a0r + xr;
+      im[i0] = a0i + xi;
+      re[i2] = a0r - xr;
+      im[i2] = a0i - xi;
+      const w3r = cos[o2 + half + k]!;
+      const w3i = sin[o2 + half + k]!;
+      xr = a3r * w3r - a3i * w3i;
+      xi = a3r * w3i + a3i * w3r;
+      re[i1] = a1r + xr;
+      im[i1] = a1i + xi;
+      re[i3] = a1r - xr;
+      im[i3] = a1i - xi;
     }
   }
 }

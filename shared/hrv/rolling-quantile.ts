@@ -54,6 +54,25 @@ function replaceSorted(sorted: Float64Array, m: number, out: number, inc: number
   sorted[i] = inc;
 }
 
+/** out[k][i] = quantile qs[k] of sorted[0 … m−1] (linear interpolation, as pandas). */
+function readQuantiles(sorted: Float64Array, m: number, qs: readonly number[], out: Float64Array[], i: number): void {
+  for (let k = 0; k < qs.length; k++) {
+    const idx = (qs[k] as number) * (m - 1);
+    const f = Math.floor(idx);
+    const lo = sorted[f]!;
+    const hi = sorted[Math.min(m - 1, f + 1)]!;
+    out[k]![i] = f === idx ? lo : lo + (hi - lo) * (idx - f);
+  }
+}
+
+/** Windows that replace one value by the next: i = from … to − 1 (window size stays m). */
+function slideFull(values: ArrayLike<number>, h: number, sorted: Float64Array, m: number, qs: readonly number[], out: Float64Array[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    replaceSorted(sorted, m, values[i - h - 1] as number, values[i + h] as number);
+    readQuantiles(sorted, m, qs, out, i);
+  }
+}
+
 /** Quantiles `qs` (0–1) of `values` over centred windows of `windowBeats` (odd) values. */
 export function computeRollingQuantiles(values: ArrayLike<number>, windowBeats: number, qs: readonly number[]): Float64Array[] {
   if (!Number.isInteger(windowBeats) || windowBeats < 1 || windowBeats % 2 === 0) throw new RangeError(`windowBeats must be an odd positive integer, got ${windowBeats}`);
@@ -62,23 +81,29 @@ export function computeRollingQuantiles(values: ArrayLike<number>, windowBeats: 
   const out = qs.map(() => new Float64Array(n));
   const sorted = new Float64Array(Math.min(windowBeats, n) + 1);
   let m = 0;
-  // Window for i = 0 is [0, h].
+  // Window for i = 0 is [0, h]; window i is [i − h, i + h] ∩ [0, n − 1]. Phases: the window grows
+  // (no value leaves yet), slides at full size (one leaves, one enters: the long, hot loop), or
+  // shrinks at the end; a short series can also have windows that neither grow nor slide.
   for (let j = 0; j <= Math.min(h, n - 1); j++) insertSorted(sorted, m++, values[j] as number);
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i < n; i++) {
     if (i > 0) {
       const drop = i - h - 1;
       const add = i + h;
-      if (drop >= 0 && add < n) replaceSorted(sorted, m, values[drop] as number, values[add] as number);
-      else if (drop >= 0) removeSorted(sorted, m--, values[drop] as number);
+      if (drop >= 0 && add < n) break; // full-size sliding from here on
+      if (drop >= 0) removeSorted(sorted, m--, values[drop] as number);
       else if (add < n) insertSorted(sorted, m++, values[add] as number);
     }
-    for (let k = 0; k < qs.length; k++) {
-      const idx = (qs[k] as number) * (m - 1);
-      const f = Math.floor(idx);
-      const lo = sorted[f]!;
-      const hi = sorted[Math.min(m - 1, f + 1)]!;
-      out[k]![i] = f === idx ? lo : lo + (hi - lo) * (idx - f);
+    readQuantiles(sorted, m, qs, out, i);
+  }
+  const slideEnd = Math.max(i, n - h);
+  slideFull(values, h, sorted, m, qs, out, i, slideEnd);
+  for (i = slideEnd; i < n; i++) {
+    if (i > 0) {
+      const drop = i - h - 1;
+      if (drop >= 0) removeSorted(sorted, m--, values[drop] as number);
     }
+    readQuantiles(sorted, m, qs, out, i);
   }
   return out;
 }

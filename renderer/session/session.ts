@@ -125,6 +125,7 @@ export class Session {
   private lastRewardInputs: { rsa: unknown; coherence: unknown } = { rsa: null, coherence: null };
   private slowing: { state: SlowingState | null; o: SlowingOptions } | null = null;
   private soothing: { script: SessionScript; events: ScriptEvent[]; phaseId: string | null; baselineTaken: boolean } | null = null;
+  private nnCapture: { tMs: number[]; nnMs: number[] } | null = null;
 
   constructor(private readonly opts: SessionOptions) {
     this.t0 = opts.clock();
@@ -246,6 +247,39 @@ export class Session {
     this.ui.set(this.snapshot());
   }
 
+  /**
+   * The resonance assessment drives the pacer step by step: a rate paces (not saved as the
+   * person's setting), null rests (the pacer shows "breathe freely"). Recorded as 'trainer' events.
+   */
+  setAssessmentPacer(breathsPerMin: number | null): void {
+    if (breathsPerMin === null) {
+      this.setPacerVisible(false);
+      this.record('trainer', { event: 'assessment-rest' });
+    } else {
+      this.setPacerVisible(true);
+      this.applyPacer(normalizePacer({ ...this.pacerSettings, breathsPerMin }), false);
+      this.record('trainer', { event: 'assessment-step', breathsPerMin });
+    }
+    this.ui.set(this.snapshot());
+  }
+
+  /** The assessment's per-rate results and recommendation, recorded as a 'resonance' event. */
+  recordAssessmentResult(data: Readonly<Record<string, unknown>>): void {
+    this.record('resonance', data);
+  }
+
+  /** Keep every corrected beat from now on (for the assessment), until `takeNnCapture`. */
+  startNnCapture(): void {
+    this.nnCapture = { tMs: [], nnMs: [] };
+  }
+
+  /** The beats kept since `startNnCapture` and the pacer schedule they were paced by; stops keeping. */
+  takeNnCapture(): { tMs: number[]; nnMs: number[]; schedule: PacerSchedule } {
+    const c = this.nnCapture ?? { tMs: [], nnMs: [] };
+    this.nnCapture = null;
+    return { ...c, schedule: this.schedule };
+  }
+
   /** Optional self-ratings before or after a session, recorded as 'rating' events. */
   recordRatings(when: 'before' | 'after', r: Ratings): void {
     const clamp = (x: number): number => Math.min(10, Math.max(0, Math.round(Number.isFinite(x) ? x : 0)));
@@ -341,6 +375,9 @@ export class Session {
     // Holes in a strap's beat chain, with their exact start and end in data time (issue 4).
     const gapSource = source as Partial<{ gaps$: Observable<{ readonly startMs: number; readonly endMs: number; readonly cause: string }> }>;
     if (gapSource.gaps$) this.sourceSubs.add(gapSource.gaps$.subscribe((g) => this.record('gap', { source: source.kind, startMs: g.startMs, endMs: g.endMs, cause: g.cause }, g.startMs)));
+    // Breaths measured by a chest accelerometer (Polar H10 PMD), per breath (issue 9).
+    const breathSource = source as Partial<{ breaths$: Observable<{ readonly onsetTMs: number; readonly durationMs: number; readonly breathsPerMin: number; readonly depthRelative: number; readonly pacerPhaseDeg: number | null }> }>;
+    if (breathSource.breaths$) this.sourceSubs.add(breathSource.breaths$.subscribe((b) => this.record('breath', { source: 'chest-acc', durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, depthRelative: b.depthRelative, pacerPhaseDeg: b.pacerPhaseDeg }, b.onsetTMs)));
     if (ppgSamples$) this.sourceSubs.add(ppgSamples$.subscribe((b) => this.onPpgSamples(b)));
   }
 
@@ -384,6 +421,10 @@ export class Session {
 
   private onMetrics(m: LiveHrv): void {
     for (const nn of m.nn) {
+      if (this.nnCapture) {
+        this.nnCapture.tMs.push(nn.tMs);
+        this.nnCapture.nnMs.push(nn.rrMs);
+      }
       this.tach.tS.push(nn.tMs / 1000);
       this.tach.nnMs.push(nn.rrMs);
       this.tach.artifactMs.push(nn.fix === 'none' ? null : nn.originalRrMs);

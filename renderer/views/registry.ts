@@ -9,6 +9,7 @@ import { SessionsView } from './SessionsView';
 import { TherapistView } from './TherapistView';
 import { ReportView } from './ReportView';
 import { LslView } from './LslView';
+import { AssessmentView } from './AssessmentView';
 
 export interface ViewEntry {
   readonly id: string;
@@ -19,6 +20,7 @@ export interface ViewEntry {
 
 export const VIEWS: readonly ViewEntry[] = [
   { id: 'practice', title: 'Practice', component: PracticeView, nav: true },
+  { id: 'assessment', title: 'Resonance', component: AssessmentView, nav: true },
   { id: 'sessions', title: 'Sessions', component: SessionsView, nav: true },
   { id: 'therapist', title: 'Therapist', component: TherapistView, nav: true },
   { id: 'report', title: 'Report', component: ReportView, nav: false },

@@ -33,7 +33,8 @@ export function normalizeProtocol(p: Partial<ResonanceProtocol>): ResonanceProto
     ratesBreathsPerMin: rates.length >= 2 ? rates : d.ratesBreathsPerMin,
     stepS,
     restS: Math.min(300, Math.max(0, p.restS ?? d.restS)),
-    settleS: Math.min(stepS - 40, Math.max(0, p.settleS ?? d.settleS)),
+    // At least 45 s are scored: the breathing rate needs two cycles of the slowest band (estimate-rsa.ts).
+    settleS: Math.min(stepS - 45, Math.max(0, p.settleS ?? d.settleS)),
   };
 }
 

@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RecordEvent } from '../../shared/ipc/contract';
 import type { SerialSamplesBatch } from '../../shared/types/serial-ppg';
@@ -89,6 +89,21 @@ export function writeJsonAtomic(path: string, value: unknown): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
+  fsyncDir(dirname(path));
+}
+
+/** Makes a folder's entries (new files, renames) durable; best effort (not every OS allows it). */
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Windows cannot open a folder for fsync; its rename is durable enough there.
+  }
 }
 
 const describeError = (e: unknown): string => {
@@ -160,6 +175,8 @@ export class Recorder {
       closeSync(fd);
       throw new Error(`could not start the recording in ${dir}: ${describeError(e)}`);
     }
+    fsyncDir(dir);
+    fsyncDir(dirname(dir)); // the session folder itself survives a power loss
     const s: ActiveSession = {
       id: sessionId,
       dir,
@@ -231,6 +248,7 @@ export class Recorder {
     if (!f) {
       try {
         f = { fd: openSync(join(s.dir, file), 'a'), bytes: 0, dirty: false };
+        fsyncDir(s.dir);
       } catch (e) {
         this.fail(s, e);
         throw new Error(s.error ?? 'recording stopped');

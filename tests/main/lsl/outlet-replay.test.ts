@@ -39,13 +39,18 @@ afterAll(async () => {
   await host?.close();
 });
 
-/** Sends one datagram to 127.0.0.1:port from a loopback socket and collects the replies for waitMs. */
-async function udpExchange(payload: (localPort: number) => string, port: number, waitMs = 150): Promise<{ text: string; from: dgram.RemoteInfo }[]> {
+/**
+ * Sends one datagram to 127.0.0.1:port from a loopback socket and collects the replies: until
+ * `expectCount` have arrived (or 5 s passed, on a loaded machine), then `waitMs` more for extras.
+ */
+async function udpExchange(payload: (localPort: number) => string, port: number, waitMs = 150, expectCount = 0): Promise<{ text: string; from: dgram.RemoteInfo }[]> {
   const sock = dgram.createSocket('udp4');
   const got: { text: string; from: dgram.RemoteInfo }[] = [];
   sock.on('message', (m, from) => got.push({ text: m.toString('utf8'), from }));
   await new Promise<void>((r) => sock.bind({ port: 0, address: LOOPBACK }, () => r()));
   sock.send(payload(sock.address().port), port, LOOPBACK);
+  const deadline = Date.now() + 5000;
+  while (got.length < expectCount && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, waitMs));
   sock.close();
   return got;
@@ -112,7 +117,7 @@ describe.skipIf(skip)('discovery replayed against the outlet (UDP, unicast to 12
     for (const c of cases) {
       const captured = parseDiscoveryQuery(captureBytes(c.scenario, c.file).toString('utf8'))!;
       // a reply socket of our own: the captured return port is substituted
-      const replies = await udpExchange((p) => formatDiscoveryQuery({ ...captured, returnPort: p }), host.discoveryPort);
+      const replies = await udpExchange((p) => formatDiscoveryQuery({ ...captured, returnPort: p }), host.discoveryPort, 150, c.expect.length);
       const parsed = replies.map((r) => ({ ...parseDiscoveryReply(r.text)!, from: r.from }));
       expect(parsed.map((p) => parseInfoXml(p.xml).name).sort(), c.file).toEqual(c.expect);
       for (const p of parsed) {
@@ -128,23 +133,23 @@ describe.skipIf(skip)('discovery replayed against the outlet (UDP, unicast to 12
   });
 
   it('evaluates queries as XPath 1.0 booleans, not as text', async () => {
-    const ask = async (query: string) => {
-      const r = await udpExchange((p) => formatDiscoveryQuery({ query, returnPort: p, queryId: '42' }), host.discoveryPort, 80);
+    const ask = async (query: string, expectCount = 0) => {
+      const r = await udpExchange((p) => formatDiscoveryQuery({ query, returnPort: p, queryId: '42' }), host.discoveryPort, 150, expectCount);
       return r.map((x) => parseInfoXml(parseDiscoveryReply(x.text)!.xml).name).sort();
     };
     expect(await ask("nominal_srate='4'")).toEqual([]); // string comparison with 4.000000000000000
-    expect(await ask('nominal_srate=4')).toEqual(['SootheFixtureHR']);
-    expect(await ask("starts-with(name,'SootheFixture') and type='Markers'")).toEqual(['SootheFixtureMarkers']);
-    expect(await ask("desc/channels/channel[2]/unit='ms'")).toEqual(['SootheFixtureHR']); // evaluated on the full info
-    expect(await ask('count(desc/*)=0')).toEqual(['SootheFixtureMarkers']);
-    expect(await ask('')).toEqual(['SootheFixtureHR', 'SootheFixtureMarkers']);
+    expect(await ask('nominal_srate=4', 1)).toEqual(['SootheFixtureHR']);
+    expect(await ask("starts-with(name,'SootheFixture') and type='Markers'", 1)).toEqual(['SootheFixtureMarkers']);
+    expect(await ask("desc/channels/channel[2]/unit='ms'", 1)).toEqual(['SootheFixtureHR']); // evaluated on the full info
+    expect(await ask('count(desc/*)=0', 1)).toEqual(['SootheFixtureMarkers']);
+    expect(await ask('', 2)).toEqual(['SootheFixtureHR', 'SootheFixtureMarkers']);
     expect(await ask("name='")).toEqual([]); // syntax error: no match, no crash
     expect(await ask("session_id='other'")).toEqual([]);
   });
 
   it("the stream's service port answers unicast shortinfo queries too (KnownPeers)", async () => {
     const captured = parseDiscoveryQuery(captureBytes('01-discovery', 'u001-shortinfo-query.bin').toString('utf8'))!;
-    const replies = await udpExchange((p) => formatDiscoveryQuery({ ...captured, returnPort: p }), hr.info.v4servicePort);
+    const replies = await udpExchange((p) => formatDiscoveryQuery({ ...captured, returnPort: p }), hr.info.v4servicePort, 150, 1);
     expect(replies.length).toBe(1);
     expect(parseInfoXml(parseDiscoveryReply(replies[0]!.text)!.xml).uid).toBe(hr.info.uid);
   });
@@ -264,7 +269,7 @@ describe.skipIf(skip)('time sync replayed against the service port', () => {
   it('echoes the wave id and t0 (as liblsl formats them) and stamps t1 ≤ t2 on the LSL clock', async () => {
     const request = captureBytes('04-timedata', index['04-timedata']!.udp['timedata-request']!.file).toString('utf8');
     const before = lslLocalClockS();
-    const replies = await udpExchange(() => request, hr.info.v4servicePort, 100);
+    const replies = await udpExchange(() => request, hr.info.v4servicePort, 100, 1);
     const after = lslLocalClockS();
     expect(replies.length).toBe(1);
     const text = replies[0]!.text;

@@ -91,20 +91,21 @@ const MAX_FAST_DIGITS = 15;
 let scanEnd = 0;
 
 /**
- * Reads [ \t]*[+-]?digits[.,]digits[ \t]* from text[from] on, stopping at the first other
+ * Reads [ \t]*[+-]?digits[.,]digits[ \t]* from text[from] on (up to len), stopping at the first other
  * character (its index goes to scanEnd). Returns the number when at most 15 digits were read,
  * else NaN (the caller then takes the general path). Exact: the digits form an integer below
  * 2^53 and 10^f is exact, so one division rounds correctly, as Number() does (Clinger 1990, "How
  * to read floating point numbers accurately", PLDI, the fast path).
  */
-function scanPlainNumber(text: string, from: number): number {
+function scanPlainNumber(text: string, from: number, len: number): number {
+  // Never read past the end (an out-of-range charCodeAt would deoptimise this loop): −1 there.
   let i = from;
-  let c = text.charCodeAt(i); // NaN past the end: matches nothing below
-  while (c === 32 || c === 9) c = text.charCodeAt(++i);
+  let c = i < len ? text.charCodeAt(i) : -1;
+  while (c === 32 || c === 9) c = ++i < len ? text.charCodeAt(i) : -1;
   let negative = false;
   if (c === 43 || c === 45) {
     negative = c === 45;
-    c = text.charCodeAt(++i);
+    c = ++i < len ? text.charCodeAt(i) : -1;
   }
   let mantissa = 0;
   let digits = 0;
@@ -112,18 +113,18 @@ function scanPlainNumber(text: string, from: number): number {
   while (c >= 48 && c <= 57) {
     mantissa = mantissa * 10 + (c - 48);
     digits += 1;
-    c = text.charCodeAt(++i);
+    c = ++i < len ? text.charCodeAt(i) : -1;
   }
   if (c === 46 || c === 44) {
-    c = text.charCodeAt(++i);
+    c = ++i < len ? text.charCodeAt(i) : -1;
     while (c >= 48 && c <= 57) {
       mantissa = mantissa * 10 + (c - 48);
       digits += 1;
       fraction += 1;
-      c = text.charCodeAt(++i);
+      c = ++i < len ? text.charCodeAt(i) : -1;
     }
   }
-  while (c === 32 || c === 9) c = text.charCodeAt(++i);
+  while (c === 32 || c === 9) c = ++i < len ? text.charCodeAt(i) : -1;
   scanEnd = i;
   if (digits === 0 || digits > MAX_FAST_DIGITS) return Number.NaN;
   const v = fraction === 0 ? mantissa : mantissa / (POW10[fraction] as number);
@@ -138,12 +139,12 @@ function parsePlain(text: string, unit: 'ms' | 's' | 'auto', format: RrFile['for
   const values: number[] = [];
   const lines: number[] = [];
   const len = text.length;
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let pos = len > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
   for (let line = 1; pos <= len; line++) {
-    let v = scanPlainNumber(text, pos);
+    let v = scanPlainNumber(text, pos, len);
     let end = scanEnd;
-    const stop = text.charCodeAt(end);
-    if (Number.isNaN(v) || !(end === len || stop === LF || stop === CR)) {
+    const stop = end < len ? text.charCodeAt(end) : -1;
+    if (Number.isNaN(v) || !(stop === -1 || stop === LF || stop === CR)) {
       // General path: the whole line as before (blank lines end up here too).
       while (end < len) {
         const c = text.charCodeAt(end);
@@ -162,7 +163,7 @@ function parsePlain(text: string, unit: 'ms' | 's' | 'auto', format: RrFile['for
       values.push(v);
       lines.push(line);
     }
-    pos = end + (text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? 2 : 1);
+    pos = end + (end + 1 < len && text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? 2 : 1);
   }
   return finish(values, lines, unit, format);
 }

@@ -29,6 +29,11 @@ interface Radix2Plan {
 }
 
 const plans = new Map<number, Radix2Plan>();
+/**
+ * Sizes above this are not kept (a 24-hour RSA periodogram needs 2^19 points: megabytes a
+ * long-running renderer should not hold); the live engine's sizes (≤ 4096) all are.
+ */
+const MAX_CACHED_POINTS = 1 << 16;
 const bases = new Map<number, { c: Float64Array; s: Float64Array }>();
 
 /** cos(2πk/n) and −sin(2πk/n), k < n/2, for n a power of two ≥ 2 (cached). */
@@ -36,7 +41,7 @@ function baseTwiddles(n: number): { c: Float64Array; s: Float64Array } {
   const cached = bases.get(n);
   if (cached) return cached;
   const r = computeBaseTwiddles(n);
-  bases.set(n, r);
+  if (n <= MAX_CACHED_POINTS) bases.set(n, r);
   return r;
 }
 
@@ -90,7 +95,7 @@ function radix2Plan(n: number): Radix2Plan {
     }
   }
   p = { n, rev, cos, sin };
-  plans.set(n, p);
+  if (n <= MAX_CACHED_POINTS) plans.set(n, p);
   return p;
 }
 
@@ -214,7 +219,7 @@ function scratchFor(n: number): { re: Float64Array; im: Float64Array } {
   if (!s) {
     if (scratch.size >= MAX_CACHED_SIZES) scratch.clear();
     s = { re: new Float64Array(n), im: new Float64Array(n) };
-    scratch.set(n, s);
+    if (n <= MAX_CACHED_POINTS) scratch.set(n, s);
   }
   return s;
 }
@@ -357,7 +362,7 @@ function bluesteinPlan(n: number): BluesteinPlan {
   p = { m, wr, wi, fr, fi };
   // The live spectrum grows through many short lengths before its window fills: bound the cache.
   if (bluesteinPlans.size >= MAX_CACHED_SIZES) bluesteinPlans.clear();
-  bluesteinPlans.set(n, p);
+  if (m <= MAX_CACHED_POINTS) bluesteinPlans.set(n, p);
   return p;
 }
 

@@ -33,6 +33,8 @@ export interface WelchOptions {
 const hannCache = new Map<number, { w: Float64Array; sumSq: number }>();
 /** The live engine asks for many short lengths while its windows fill: bound the caches. */
 const MAX_CACHED_LENGTHS = 48;
+/** Longer windows and buffers (whole-day periodograms) are not kept. */
+const MAX_CACHED_SAMPLES = 1 << 16;
 
 // Loops live in small functions of their own: see detect-artifacts.ts (optimisation on the
 // stack in a short-lived process).
@@ -57,7 +59,7 @@ function periodicHann(l: number): { w: Float64Array; sumSq: number } {
   const w = new Float64Array(l);
   hannHalf(w);
   h = { w, sumSq: sumOfSquares(w) };
-  hannCache.set(l, h);
+  if (l <= MAX_CACHED_SAMPLES) hannCache.set(l, h);
   return h;
 }
 
@@ -69,7 +71,7 @@ function segmentBuffer(nfft: number, which: 0 | 1): Float64Array {
   if (!list) {
     if (bufferCache.size >= MAX_CACHED_LENGTHS) bufferCache.clear();
     list = [];
-    bufferCache.set(nfft, list);
+    if (nfft <= MAX_CACHED_SAMPLES) bufferCache.set(nfft, list);
   }
   let b = list[which];
   if (!b) {

@@ -4,7 +4,8 @@ import type { SerialPortChoice } from '../../shared/types/serial-ppg';
 import { DEFAULT_BAUD, SERIAL_BAUD_RATES } from '../../shared/types/serial-ppg';
 import type { Session, UiSnapshot } from '../session/session';
 import { openSerialSource } from '../session/sources';
-import { WebBluetoothHr, describeBluetoothError, type BleDevice } from '../devices/web-bluetooth-hr';
+import { auditTime } from 'rxjs';
+import { WebBluetoothHr, describeBluetoothError, type BleDevice, type PmdState, type PmdStreamState } from '../devices/web-bluetooth-hr';
 import { BlePicker } from './BlePicker';
 
 const CONTACT_WORDS: Record<string, string> = {
@@ -46,6 +47,8 @@ export function SourcePanel({ session, api, ui }: { readonly session: Session; r
   const [path, setPath] = useState('');
   const [baud, setBaud] = useState<number>(DEFAULT_BAUD);
   const [remembered, setRemembered] = useState<readonly BleDevice[]>([]);
+  const [strap, setStrap] = useState<WebBluetoothHr | null>(null);
+  const [pmd, setPmd] = useState<PmdState | null>(null);
   const pathId = useId();
   const baudId = useId();
 
@@ -59,10 +62,24 @@ export function SourcePanel({ session, api, ui }: { readonly session: Session; r
 
   const startStrap = async (device: BleDevice): Promise<void> => {
     const name = strapName(device);
-    const strap = new WebBluetoothHr(device, { clock: () => session.now(), ...(name ? { label: name } : {}) });
-    await strap.connect();
+    const next = new WebBluetoothHr(device, { clock: () => session.now(), pacerCyclesAt: (t) => session.pacerAt(t).cycles, ...(name ? { label: name } : {}) });
+    await next.connect();
     rememberStrapName(device);
-    await session.useSource(strap);
+    await session.useSource(next);
+    setStrap(next);
+  };
+
+  // Polar H10 raw streams of the connected strap, at most 4 updates a second for React.
+  useEffect(() => {
+    if (!strap) return;
+    const sub = strap.pmd$.pipe(auditTime(250)).subscribe(setPmd);
+    return () => sub.unsubscribe();
+  }, [strap]);
+
+  const togglePmd = async (kind: 'ecg' | 'breathing', state: PmdStreamState): Promise<void> => {
+    if (!strap) return;
+    if (state === 'on') await strap.stopPmd(kind);
+    else await strap.startPmd(kind);
   };
 
   const connectStrap = async (): Promise<void> => {
@@ -165,6 +182,34 @@ export function SourcePanel({ session, api, ui }: { readonly session: Session; r
           </button>
         ) : null}
       </div>
+      {ui.sourceKind === 'ble' && strap && pmd?.available ? (
+        <div className="pmd" role="group" aria-label="Polar raw streams">
+          <div className="buttons">
+            <button type="button" aria-pressed={pmd.ecg === 'on'} disabled={pmd.ecg === 'starting' || pmd.ecg === 'stopping'} onClick={() => void togglePmd('ecg', pmd.ecg)}>
+              {pmd.ecg === 'on' ? 'Stop raw ECG' : 'Stream raw ECG'}
+            </button>
+            <button type="button" aria-pressed={pmd.acc === 'on'} disabled={pmd.acc === 'starting' || pmd.acc === 'stopping'} onClick={() => void togglePmd('breathing', pmd.acc)}>
+              {pmd.acc === 'on' ? 'Stop breathing from chest movement' : 'Breathing from chest movement'}
+            </button>
+          </div>
+          <p className="muted" data-testid="pmd-status" aria-live="polite">
+            raw ECG: {pmd.ecg}
+            {pmd.ecgSamples > 0 ? ` (${pmd.ecgSamples} samples)` : ''} · chest movement: {pmd.acc}
+            {pmd.accSamples > 0 ? ` (${pmd.accSamples} samples)` : ''}
+          </p>
+          {pmd.lastBreath ? (
+            <p className="muted" data-testid="chest-breathing">
+              breathing (chest): {pmd.lastBreath.breathsPerMin.toFixed(1)} /min
+              {pmd.lastBreath.pacerPhaseDeg !== null ? `, ${pmd.lastBreath.pacerPhaseDeg > 0 ? '+' : ''}${pmd.lastBreath.pacerPhaseDeg.toFixed(0)}° from the pacer` : ''}
+            </p>
+          ) : null}
+          {pmd.message ? (
+            <p className="notice" data-testid="pmd-message">
+              {pmd.message}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       <BlePicker api={api} />
       {serialOpen ? (
         <form

@@ -40,6 +40,8 @@ import type { BeatSource, SourceDiagnostic, SourceStatus } from '../../shared/ty
 import type { RrInterval } from '../../shared/types/rr';
 import { parseHeartRateMeasurement, type SensorContact } from '../../shared/parsers/heart-rate-measurement';
 import { BeatTimes, type BeatGap, type BeatTimesOptions } from '../../shared/parsers/beat-times';
+import { AccelerometerBreathing, type Breath } from '../../shared/signal/accelerometer-breathing';
+import { PolarPmd, PmdError, type PmdFrameEvent } from './polar-pmd';
 
 // --- UUIDs (Bluetooth SIG Assigned Numbers; Web Bluetooth accepts these names) -------------------
 export const HEART_RATE_SERVICE = 'heart_rate'; // 0x180D
@@ -82,6 +84,7 @@ export interface BleCharacteristic extends BleEventTarget {
   startNotifications(): Promise<unknown>;
   stopNotifications(): Promise<unknown>;
   readValue(): Promise<DataView>;
+  writeValueWithResponse?(value: Uint8Array<ArrayBuffer>): Promise<void>;
 }
 export interface BleService {
   getCharacteristic(characteristic: string): Promise<BleCharacteristic>;
@@ -146,7 +149,31 @@ export interface WebBluetoothHrOptions {
   readonly reconnectMaxDelayMs?: number;
   readonly reconnectAttemptTimeoutMs?: number;
   readonly beatTimes?: BeatTimesOptions;
+  /** The pacer's continuous cycle count at a session time (for breaths measured by an H10's accelerometer). */
+  readonly pacerCyclesAt?: (tMs: number) => number;
 }
+
+/** One PMD stream's state, for the UI. */
+export type PmdStreamState = 'off' | 'starting' | 'on' | 'stopping' | 'error';
+
+/** Polar H10 raw streams (PMD) on this strap, for the UI. */
+export interface PmdState {
+  /** null until checked; false: the strap has no PMD service (standard heart rate only). */
+  readonly available: boolean | null;
+  readonly features: readonly string[];
+  readonly ecg: PmdStreamState;
+  readonly acc: PmdStreamState;
+  /** The latest problem or notice, in plain words. */
+  readonly message: string | null;
+  readonly ecgSamples: number;
+  readonly accSamples: number;
+  readonly rejectedFrames: number;
+  readonly lastBreath: Breath | null;
+}
+
+const PMD_OFF: PmdState = { available: null, features: [], ecg: 'off', acc: 'off', message: null, ecgSamples: 0, accSamples: 0, rejectedFrames: 0, lastBreath: null };
+/** ACC settings for breathing: the H10's lowest rate and range are plenty (notes/polar-pmd.md §8). */
+const BREATHING_ACC = { SAMPLE_RATE: 25, RANGE: 2 } as const;
 
 // --- Kind messages --------------------------------------------------------------------------------
 export const MESSAGES = {
@@ -293,6 +320,8 @@ export class WebBluetoothHr implements BeatSource {
   private readonly info = new BehaviorSubject<DeviceInfo | null>(null);
   private readonly raw = new Subject<RawPacket>();
   private readonly gaps = new Subject<BeatGap>();
+  private readonly pmdState = new BehaviorSubject<PmdState>(PMD_OFF);
+  private readonly breaths = new Subject<Breath>();
 
   readonly rr$: Observable<RrInterval> = this.rr.asObservable();
   readonly status$: Observable<SourceStatus> = this.status.asObservable();
@@ -308,6 +337,10 @@ export class WebBluetoothHr implements BeatSource {
   readonly raw$: Observable<RawPacket> = this.raw.asObservable();
   /** Holes in the beat chain with their exact start and end in data time (link loss, lost or dropped packets). */
   readonly gaps$: Observable<BeatGap> = this.gaps.asObservable();
+  /** Polar PMD (raw ECG, accelerometer) availability and stream states. */
+  readonly pmd$: Observable<PmdState> = this.pmdState.asObservable();
+  /** Breaths measured from the chest accelerometer (H10 PMD ACC), session time. */
+  readonly breaths$: Observable<Breath> = this.breaths.asObservable();
 
   /** Packets rejected by the parser so far (also reported one by one on diagnostics$). */
   malformedCount = 0;
@@ -357,13 +390,17 @@ export class WebBluetoothHr implements BeatSource {
     this.life.unsubscribe();
     this.reconnecting?.unsubscribe();
     this.connection?.unsubscribe();
+    // PMD streams are stopped before the link goes (an H10 left streaming stays on).
+    const pmd = this.pmd;
+    this.pmd = null;
+    if (pmd && this.device.gatt?.connected) await pmd.close().catch(() => undefined);
     const ch = this.characteristic;
     this.characteristic = null;
     if (ch && this.device.gatt?.connected) await ch.stopNotifications().catch(() => undefined);
     this.device.gatt?.disconnect();
     this.status.next({ state: 'stopped', detail: `${this.label} disconnected` });
-    for (const s of [this.rr, this.diagnostics, this.deviceHr, this.raw, this.gaps]) s.complete();
-    for (const s of [this.status, this.contact, this.battery, this.info]) s.complete();
+    for (const s of [this.rr, this.diagnostics, this.deviceHr, this.raw, this.gaps, this.breaths]) s.complete();
+    for (const s of [this.status, this.contact, this.battery, this.info, this.pmdState]) s.complete();
   }
 
   /** One GATT connection: connect, discover, subscribe. Extra services are read in the background. */
@@ -388,7 +425,103 @@ export class WebBluetoothHr implements BeatSource {
       throw e;
     }
     this.characteristic = ch;
-    void this.readExtras(gatt);
+    void this.readExtras(gatt).then(() => this.openPmd(gatt));
+  }
+
+  private pmd: PolarPmd | null = null;
+  private breathing: AccelerometerBreathing | null = null;
+  /** Session time minus sensor time, ms, from the first ACC frame of a stream (bleakheart/EBYT use one offset too). */
+  private accOffsetMs: number | null = null;
+
+  private setPmd(patch: Partial<PmdState>): void {
+    if (!this.stopped) this.pmdState.next({ ...this.pmdState.value, ...patch });
+  }
+
+  /** Looks for the PMD service (optional); a strap without it streams heart rate as before. */
+  private async openPmd(gatt: BleGattServer): Promise<void> {
+    if (this.stopped) return;
+    const pmd = await PolarPmd.open(gatt, this.opts.clock).catch(() => null);
+    if (!pmd || this.stopped) {
+      this.setPmd({ ...PMD_OFF, available: false });
+      return;
+    }
+    this.pmd = pmd;
+    const features: readonly string[] = await pmd.features().catch(() => []);
+    this.setPmd({ ...PMD_OFF, available: features.includes('ECG') || features.includes('ACC'), features });
+    pmd.raw$.subscribe(({ bytes, arrivalMs }) => this.raw.next({ hex: bytesToHex(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)), tMs: arrivalMs, characteristic: 'fb005c82' }));
+    pmd.rejected$.subscribe(({ reason, arrivalMs }) => {
+      this.setPmd({ rejectedFrames: this.pmdState.value.rejectedFrames + 1 });
+      this.diagnostics.next({ kind: 'malformed', message: `PMD frame skipped: ${reason}`, tMs: arrivalMs });
+    });
+    pmd.frames$.subscribe((f) => this.onPmdFrame(f));
+    pmd.deviceStopped$.subscribe((names) => {
+      const patch: Partial<PmdState> = { message: `The strap stopped ${names.join(' and ')} by itself. Start it again when you are ready.` };
+      this.setPmd({ ...patch, ...(names.includes('ECG') ? { ecg: 'off' as const } : {}), ...(names.includes('ACC') ? { acc: 'off' as const } : {}) });
+    });
+  }
+
+  private onPmdFrame(e: PmdFrameEvent): void {
+    const f = e.frame;
+    if (f.kind === 'ecg') {
+      this.setPmd({ ecgSamples: this.pmdState.value.ecgSamples + f.microVolts.length });
+      return;
+    }
+    const last = e.sampleTimestampsNs[e.sampleTimestampsNs.length - 1];
+    if (last === undefined) return;
+    const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;
+    this.accOffsetMs ??= e.arrivalMs - nsToMs(last);
+    const offset = this.accOffsetMs;
+    const det = (this.breathing ??= new AccelerometerBreathing({ sampleRateHz: BREATHING_ACC.SAMPLE_RATE, ...(this.opts.pacerCyclesAt ? { pacerCyclesAt: this.opts.pacerCyclesAt } : {}) }));
+    let lastBreath = this.pmdState.value.lastBreath;
+    f.milliG.forEach(([x, y, z], i) => {
+      const ns = e.sampleTimestampsNs[i];
+      if (ns === undefined) return;
+      for (const b of det.next({ tMs: nsToMs(ns) + offset, xMg: x, yMg: y, zMg: z })) {
+        lastBreath = b;
+        this.breaths.next(b);
+      }
+    });
+    this.setPmd({ accSamples: this.pmdState.value.accSamples + f.milliG.length, lastBreath });
+  }
+
+  /**
+   * Starts a Polar H10 stream: 'ecg' (raw ECG, 130 Hz, recorded losslessly) or 'breathing' (the
+   * chest accelerometer at 25 Hz ±2 g, turned into breaths). Failures are reported in plain words
+   * on pmd$ and diagnostics$; heart rate from the standard service goes on.
+   */
+  async startPmd(kind: 'ecg' | 'breathing'): Promise<boolean> {
+    const pmd = this.pmd;
+    const key = kind === 'ecg' ? 'ecg' : 'acc';
+    if (!pmd) {
+      this.setPmd({ message: 'This strap does not offer raw streams (Polar Measurement Data); heart rate goes on.' });
+      return false;
+    }
+    this.setPmd({ [key]: 'starting', message: null });
+    try {
+      if (kind === 'ecg') await pmd.start('ECG');
+      else {
+        this.breathing?.reset();
+        this.accOffsetMs = null;
+        const chosen = await pmd.start('ACC', BREATHING_ACC);
+        this.breathing = new AccelerometerBreathing({ sampleRateHz: chosen.SAMPLE_RATE ?? BREATHING_ACC.SAMPLE_RATE, ...(this.opts.pacerCyclesAt ? { pacerCyclesAt: this.opts.pacerCyclesAt } : {}) });
+      }
+      this.setPmd({ [key]: 'on' });
+      return true;
+    } catch (e) {
+      const message = e instanceof PmdError ? e.message : `Raw stream could not start: ${e instanceof Error ? e.message : String(e)}. Heart rate goes on.`;
+      this.setPmd({ [key]: 'error', message });
+      this.diagnostics.next({ kind: 'quality', message, tMs: this.opts.clock() });
+      return false;
+    }
+  }
+
+  /** Stops a Polar H10 stream. */
+  async stopPmd(kind: 'ecg' | 'breathing'): Promise<void> {
+    const key = kind === 'ecg' ? 'ecg' : 'acc';
+    if (!this.pmd) return;
+    this.setPmd({ [key]: 'stopping' });
+    const problem = await this.pmd.stop(kind === 'ecg' ? 'ECG' : 'ACC');
+    this.setPmd({ [key]: 'off', message: problem });
   }
 
   private onPacket(value: DataView | undefined, arrivalMs: number): void {
@@ -431,6 +564,11 @@ export class WebBluetoothHr implements BeatSource {
     this.connection = null;
     this.characteristic = null;
     this.beatTimes.interrupt();
+    if (this.pmd) {
+      // The link took the PMD streams with it; they are offered again after reconnection.
+      this.pmd = null;
+      this.setPmd({ ...PMD_OFF, message: 'The link was lost, so the raw streams stopped. Start them again once reconnected.' });
+    }
     const lostAt = this.opts.clock();
     this.linkLostAtMs = lostAt;
     this.diagnostics.next({ kind: 'info', message: `link to ${this.label} lost at ${fmtS(lostAt)}; reconnecting`, tMs: lostAt });

@@ -378,6 +378,9 @@ export class Session {
     // Breaths measured by a chest accelerometer (Polar H10 PMD), per breath (issue 9).
     const breathSource = source as Partial<{ breaths$: Observable<{ readonly onsetTMs: number; readonly durationMs: number; readonly breathsPerMin: number; readonly depthRelative: number; readonly pacerPhaseDeg: number | null }> }>;
     if (breathSource.breaths$) this.sourceSubs.add(breathSource.breaths$.subscribe((b) => this.record('breath', { source: 'chest-acc', durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, depthRelative: b.depthRelative, pacerPhaseDeg: b.pacerPhaseDeg }, b.onsetTMs)));
+    // Breaths measured by a chest accelerometer (Polar H10 PMD), per breath (issue 9).
+    const breathSource = source as Partial<{ breaths$: Observable<{ readonly onsetTMs: number; readonly durationMs: number; readonly breathsPerMin: number; readonly depthRelative: number; readonly pacerPhaseDeg: number | null }> }>;
+    if (breathSource.breaths$) this.sourceSubs.add(breathSource.breaths$.subscribe((b) => this.record('breath', { source: 'chest-acc', durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, depthRelative: b.depthRelative, pacerPhaseDeg: b.pacerPhaseDeg }, b.onsetTMs)));
     if (ppgSamples$) this.sourceSubs.add(ppgSamples$.subscribe((b) => this.onPpgSamples(b)));
   }
 

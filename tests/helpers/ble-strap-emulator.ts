@@ -30,7 +30,19 @@ export const UUIDS = {
   cccd: uuid16('2902'),
   battery: uuid16('180f'),
   batteryLevel: uuid16('2a19'),
+  pmd: 'fb005c80-02e7-f387-1cad-8acd2d8df0c8',
+  pmdControlPoint: 'fb005c81-02e7-f387-1cad-8acd2d8df0c8',
+  pmdData: 'fb005c82-02e7-f387-1cad-8acd2d8df0c8',
 } as const;
+
+/** What a Polar H10 answers (notes/polar-pmd.md §3.5; vectors cp-read-features-h10, cp-resp-*-h10). */
+const H10 = {
+  features: Uint8Array.of(0x0f, 0x05, ...new Array<number>(15).fill(0)),
+  ecgSettings: Uint8Array.of(0xf0, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, 0x82, 0x00, 0x01, 0x01, 0x0e, 0x00),
+  accSettings: Uint8Array.of(0xf0, 0x01, 0x02, 0x00, 0x00, 0x00, 0x04, 0x19, 0x00, 0x32, 0x00, 0x64, 0x00, 0xc8, 0x00, 0x01, 0x01, 0x10, 0x00, 0x02, 0x03, 0x02, 0x00, 0x04, 0x00, 0x08, 0x00),
+  /** Settings a START must carry, per measurement type (the H10 answers ERROR_INVALID_PARAMETER otherwise). */
+  required: { 0: [0x00, 0x01], 2: [0x00, 0x01, 0x02] } as Record<number, number[]>,
+};
 
 export interface StrapEmulatorOptions {
   /** Opaque, case-sensitive key in the emulation. */
@@ -38,6 +50,8 @@ export interface StrapEmulatorOptions {
   readonly name?: string;
   /** Battery level, percent; null: no battery service. */
   readonly battery?: number | null;
+  /** A Polar H10 with the PMD service (raw ECG and accelerometer). */
+  readonly pmd?: boolean;
 }
 
 export type PromptAnswer = 'select' | 'cancel';
@@ -45,6 +59,8 @@ export type PromptAnswer = 'select' | 'cancel';
 interface GattIds {
   readonly hrm: string;
   readonly batteryLevel: string | null;
+  readonly pmdCp: string | null;
+  readonly pmdData: string | null;
 }
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
@@ -60,6 +76,12 @@ export class BleStrapEmulator {
   private readonly hrmPayloads: Uint8Array[] = [];
   private ids: GattIds | null = null;
   private connectCode = 0;
+  private readonly cpPayloads: Uint8Array[] = [];
+  private readonly dataPayloads: Uint8Array[] = [];
+  /** PMD measurement types the emulated H10 is streaming. */
+  readonly pmdStreaming = new Set<number>();
+  /** When true, every PMD command is answered ERROR_INVALID_MTU, as an H10 does at a small ATT MTU. */
+  pmdMtuTooSmall = false;
 
   private constructor(
     private readonly browserSession: CDPSession,
@@ -88,7 +110,7 @@ export class BleStrapEmulator {
       void b.send('BluetoothEmulation.simulateGATTOperationResponse', { address: e.address, type: e.type, code: e.type === 'connection' ? this.connectCode : 0 }).catch(() => undefined);
     });
     b.on('BluetoothEmulation.characteristicOperationReceived', (e) => {
-      void this.onCharacteristicOperation(e.characteristicId, e.type).catch(() => undefined);
+      void this.onCharacteristicOperation(e.characteristicId, e.type, e.data).catch(() => undefined);
     });
     this.pageSession.on('DeviceAccess.deviceRequestPrompted', (e) => {
       if (this.answered.has(e.id)) return;
@@ -116,15 +138,28 @@ export class BleStrapEmulator {
     await this.pageSession.send('DeviceAccess.enable');
   }
 
-  private async onCharacteristicOperation(characteristicId: string, type: string): Promise<void> {
+  private async onCharacteristicOperation(characteristicId: string, type: string, written?: string): Promise<void> {
     const b = this.browserSession;
     const ids = this.ids;
-    const which = characteristicId === ids?.hrm ? 'hrm' : characteristicId === ids?.batteryLevel ? 'battery' : 'other';
+    const which =
+      characteristicId === ids?.hrm ? 'hrm' : characteristicId === ids?.batteryLevel ? 'battery' : characteristicId === ids?.pmdCp ? 'cp' : characteristicId === ids?.pmdData ? 'data' : 'other';
     this.log.push(`${type}:${which}`);
+    if (type === 'write' && which === 'cp') {
+      // A control-point command: accept the write, then indicate the answer (read workaround).
+      const bytes = Uint8Array.from(Buffer.from(written ?? '', 'base64'));
+      this.log.push(`pmd:${Buffer.from(bytes).toString('hex')}`);
+      await b.send('BluetoothEmulation.simulateCharacteristicOperationResponse', { characteristicId, type: 'write', code: 0 });
+      this.cpPayloads.push(this.answerPmd(bytes));
+      void this.deliver(UUIDS.pmd, UUIDS.pmdControlPoint, 'cp').catch(() => undefined);
+      return;
+    }
     if (type === 'read') {
       let data: Uint8Array | undefined;
       if (which === 'hrm') data = this.hrmPayloads.shift();
       if (which === 'battery') data = Uint8Array.of(this.opts.battery ?? 0);
+      // The control point's own read answers the features; queued indications go first.
+      if (which === 'cp') data = this.cpPayloads.shift() ?? H10.features;
+      if (which === 'data') data = this.dataPayloads.shift();
       if (data === undefined) {
         await b.send('BluetoothEmulation.simulateCharacteristicOperationResponse', { characteristicId, type: 'read', code: 0x02 }); // Read Not Permitted
         return;
@@ -155,7 +190,64 @@ export class BleStrapEmulator {
         properties: { read: true, notify: true },
       }));
     }
-    this.ids = { hrm, batteryLevel };
+    let pmdCp: string | null = null;
+    let pmdData: string | null = null;
+    if (this.opts.pmd) {
+      const { serviceId: ps } = await b.send('BluetoothEmulation.addService', { address, serviceUuid: UUIDS.pmd });
+      ({ characteristicId: pmdCp } = await b.send('BluetoothEmulation.addCharacteristic', { serviceId: ps, characteristicUuid: UUIDS.pmdControlPoint, properties: { read: true, write: true, indicate: true } }));
+      await b.send('BluetoothEmulation.addDescriptor', { characteristicId: pmdCp, descriptorUuid: UUIDS.cccd });
+      // read:true only for the notification workaround; a real H10's data characteristic is notify-only.
+      ({ characteristicId: pmdData } = await b.send('BluetoothEmulation.addCharacteristic', { serviceId: ps, characteristicUuid: UUIDS.pmdData, properties: { notify: true, read: true } }));
+      await b.send('BluetoothEmulation.addDescriptor', { characteristicId: pmdData, descriptorUuid: UUIDS.cccd });
+    }
+    this.ids = { hrm, batteryLevel, pmdCp, pmdData };
+  }
+
+  /** The emulated H10's answer to a control-point command (an indication). */
+  private answerPmd(cmd: Uint8Array): Uint8Array {
+    const op = cmd[0] ?? 0;
+    const type = (cmd[1] ?? 0) & 0x3f;
+    if (this.pmdMtuTooSmall) return Uint8Array.of(0xf0, op, type, 0x0a);
+    if (op === 0x01) return type === 0 ? H10.ecgSettings : type === 2 ? H10.accSettings : Uint8Array.of(0xf0, op, type, 0x03);
+    if (op === 0x02) {
+      const required = H10.required[type];
+      if (!required) return Uint8Array.of(0xf0, op, type, 0x03);
+      const present = new Set<number>();
+      for (let i = 2; i + 1 < cmd.length; ) {
+        present.add(cmd[i] ?? 0xff);
+        i += 2 + (cmd[i + 1] ?? 0) * ((cmd[i] ?? 0) === 4 ? 1 : 2);
+      }
+      if (!required.every((t) => present.has(t))) return Uint8Array.of(0xf0, op, type, 0x05, 0x00);
+      if (this.pmdStreaming.has(type)) return Uint8Array.of(0xf0, op, type, 0x06, 0x00);
+      this.pmdStreaming.add(type);
+      return Uint8Array.of(0xf0, op, type, 0x00, 0x00, type === 2 ? 0x01 : 0x00);
+    }
+    if (op === 0x03) {
+      this.pmdStreaming.delete(type);
+      return Uint8Array.of(0xf0, op, type, 0x00, 0x00);
+    }
+    return Uint8Array.of(0xf0, op, type, 0x01);
+  }
+
+  /** Makes the page read a characteristic so Chromium fires `characteristicvaluechanged` with the queued bytes. */
+  private async deliver(service: string, characteristic: string, key: string): Promise<void> {
+    await this.page.evaluate(`(async () => {
+      const emu = (window.__sootheBleEmu ??= { ch: null });
+      let ch = emu[${JSON.stringify(key)}];
+      if (!ch || !ch.service.device.gatt.connected) {
+        const devices = await navigator.bluetooth.getDevices();
+        const device = devices.find((d) => d.gatt && d.gatt.connected);
+        if (!device) throw new Error('emulator: no connected strap in navigator.bluetooth.getDevices()');
+        ch = emu[${JSON.stringify(key)}] = await (await device.gatt.getPrimaryService(${JSON.stringify(service)})).getCharacteristic(${JSON.stringify(characteristic)});
+      }
+      await ch.readValue();
+    })()`);
+  }
+
+  /** Delivers one PMD data notification (an ECG or ACC frame) with exactly these bytes. */
+  async sendPmdFrame(bytes: Uint8Array): Promise<void> {
+    this.dataPayloads.push(bytes);
+    await this.deliver(UUIDS.pmd, UUIDS.pmdData, 'data');
   }
 
   /** The next device chooser gets this answer (one answer per prompt, in order). */
@@ -188,13 +280,14 @@ export class BleStrapEmulator {
 
   /** Forgets the page-side characteristic kept by sendNotification (after a reconnection or reload). */
   private async forgetCharacteristic(): Promise<void> {
-    await this.page.evaluate('window.__sootheBleEmu && (window.__sootheBleEmu.ch = null)').catch(() => undefined);
+    await this.page.evaluate('window.__sootheBleEmu && (window.__sootheBleEmu = { ch: null })').catch(() => undefined);
   }
 
   /** Link loss: the page gets `gattserverdisconnected`; the GATT tree is added again for reconnection. */
   async disconnect(): Promise<void> {
     await this.browserSession.send('BluetoothEmulation.simulateGATTDisconnection', { address: this.address });
     this.log.push('link-lost');
+    this.pmdStreaming.clear(); // a link loss ends an H10's streams
     await this.forgetCharacteristic();
     await this.addGattTree();
   }

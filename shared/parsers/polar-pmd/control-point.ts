@@ -31,7 +31,7 @@ export interface PmdCommand {
 }
 
 /** Bytes for a command. `settings` only for REQUEST_MEASUREMENT_START. */
-export function encodePmdCommand(opCode: number, measurementType: number, settings: PmdSelectedSettings = {}, recordingType: 0 | 1 = 0): Uint8Array {
+export function encodePmdCommand(opCode: number, measurementType: number, settings: PmdSelectedSettings = {}, recordingType: 0 | 1 = 0): Uint8Array<ArrayBuffer> {
   const tlv = opCode === PMD_OP.REQUEST_MEASUREMENT_START ? encodePmdSettings(settings) : new Uint8Array(0);
   const out = new Uint8Array(2 + tlv.length);
   out[0] = opCode;

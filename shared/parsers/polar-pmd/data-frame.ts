@@ -233,9 +233,15 @@ export class PmdFrameDecoder {
    * @param delta per-measurement delta context
    */
   constructor(
-    private readonly rates: Partial<Record<PmdMeasurementName, number>> = {},
-    private readonly delta: Partial<Record<PmdMeasurementName, PmdDeltaContext>> = {},
+    private rates: Partial<Record<PmdMeasurementName, number>> = {},
+    private delta: Partial<Record<PmdMeasurementName, PmdDeltaContext>> = {},
   ) {}
+
+  /** Sample rates (Hz) and delta contexts from the START settings of the streams now running. */
+  setRates(rates: Partial<Record<PmdMeasurementName, number>>, delta: Partial<Record<PmdMeasurementName, PmdDeltaContext>> = this.delta): void {
+    this.rates = rates;
+    this.delta = delta;
+  }
 
   next(bytes: Uint8Array): PmdResult<{ frame: PmdFrame; sampleTimestampsNs: bigint[]; nonIncreasing: boolean }> {
     const head = parsePmdFrameHeader(bytes);

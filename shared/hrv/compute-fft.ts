@@ -14,18 +14,15 @@
  *    |A_k|² + |B_k|² = (|Z_k|² + |Z_N−k|²)/2 — exactly the sum a Welch average needs.
  * Both agree with the plain transform to rounding (≈1e-15 relative).
  *
- * Plans (bit-reversal table; twiddles laid out stage by stage so each stage reads them in order)
- * and scratch buffers are cached per size: after the first call of a size, a transform allocates
- * nothing but its output. Twiddles: cos/sin of 2πk/N on the first octant, completed by symmetry
- * (each within an ulp of Math.cos/Math.sin).
+ * Bit-reversal tables, twiddle tables and scratch buffers are cached per size: after the first
+ * call of a size, a transform allocates nothing but its output. Twiddles: cos/sin of 2πk/N on the
+ * first octant, completed by symmetry (each within an ulp of Math.cos/Math.sin); the half-size
+ * transform inside a real one reads every other entry of the full-size table.
  */
 
 interface Radix2Plan {
   readonly n: number;
   readonly rev: Uint32Array;
-  /** Stage-major twiddles: the stage of butterfly span h reads entries h−1 … 2h−2 (w_2h^k, k < h). */
-  readonly cos: Float64Array;
-  readonly sin: Float64Array;
 }
 
 const plans = new Map<number, Radix2Plan>();
@@ -77,24 +74,14 @@ function computeBaseTwiddles(n: number): { c: Float64Array; s: Float64Array } {
   return { c, s };
 }
 
-/** Bit-reversal permutation and stage-major twiddles for size n (cached). */
+/** Bit-reversal permutation for size n (cached). */
 function radix2Plan(n: number): Radix2Plan {
   let p = plans.get(n);
   if (p) return p;
   const rev = new Uint32Array(n);
   const bits = Math.round(Math.log2(n));
   for (let i = 1; i < n; i++) rev[i] = (rev[i >>> 1]! >>> 1) | ((i & 1) << (bits - 1));
-  const { c, s } = baseTwiddles(n);
-  const cos = new Float64Array(n - 1);
-  const sin = new Float64Array(n - 1);
-  for (let h = 1; h < n; h *= 2) {
-    const step = n / (2 * h);
-    for (let k = 0; k < h; k++) {
-      cos[h - 1 + k] = c[k * step]!;
-      sin[h - 1 + k] = s[k * step]!;
-    }
-  }
-  p = { n, rev, cos, sin };
+  p = { n, rev };
   if (n <= MAX_CACHED_POINTS) plans.set(n, p);
   return p;
 }
@@ -108,7 +95,8 @@ export function fftRadix2InPlace(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   if (n <= 1) return;
   const p = plans.get(n) ?? radix2Plan(n);
-  fftKernel(re, im, p.rev, p.cos, p.sin);
+  const b = bases.get(n) ?? baseTwiddles(n);
+  fftKernel(re, im, p.rev, b.c, b.s, 1);
 }
 
 /**
@@ -116,7 +104,7 @@ export function fftRadix2InPlace(re: Float64Array, im: Float64Array): void {
  * allocates; kept out of here it never sends the optimised loops back to the interpreter). Each
  * loop nest is its own function for the same reason (see detect-artifacts.ts).
  */
-function fftKernel(re: Float64Array, im: Float64Array, rev: Uint32Array, cos: Float64Array, sin: Float64Array): void {
+function fftKernel(re: Float64Array, im: Float64Array, rev: Uint32Array, cos: Float64Array, sin: Float64Array, stride: number): void {
   bitReverse(re, im, rev);
   let half = 1;
   if ((Math.round(Math.log2(re.length)) & 1) === 1) {
@@ -124,7 +112,7 @@ function fftKernel(re: Float64Array, im: Float64Array, rev: Uint32Array, cos: Fl
     spanOneStage(re, im);
     half = 2;
   }
-  for (; half < re.length; half *= 4) radix22Stages(re, im, cos, sin, half);
+  for (; half < re.length; half *= 4) radix22Stages(re, im, cos, sin, half, (re.length * stride) / (4 * half));
 }
 
 function bitReverse(re: Float64Array, im: Float64Array, rev: Uint32Array): void {
@@ -156,20 +144,19 @@ function spanOneStage(re: Float64Array, im: Float64Array): void {
 
 /**
  * Stages of span h and 2h on blocks of 4h: (i0, i1), (i2, i3) with w_2h^k, then (i0, i2) with
- * w_4h^k and (i1, i3) with w_4h^(k+h).
+ * w_4h^k and (i1, i3) with w_4h^(k+h). Twiddles come from a base table (cos, sin of 2πj/Nb):
+ * w_4h^k is entry k·s with s = Nb/4h, and w_2h^k entry 2k·s.
  */
-function radix22Stages(re: Float64Array, im: Float64Array, cos: Float64Array, sin: Float64Array, half: number): void {
+function radix22Stages(re: Float64Array, im: Float64Array, cos: Float64Array, sin: Float64Array, half: number, s: number): void {
   const n = re.length;
-  const o1 = half - 1;
-  const o2 = 2 * half - 1;
   for (let start = 0; start < n; start += 4 * half) {
     for (let k = 0; k < half; k++) {
       const i0 = start + k;
       const i1 = i0 + half;
       const i2 = i1 + half;
       const i3 = i2 + half;
-      const w1r = cos[o1 + k]!;
-      const w1i = sin[o1 + k]!;
+      const w1r = cos[2 * k * s]!;
+      const w1i = sin[2 * k * s]!;
       let br = re[i1]!;
       let bi = im[i1]!;
       let xr = br * w1r - bi * w1i;
@@ -190,16 +177,16 @@ function radix22Stages(re: Float64Array, im: Float64Array, cos: Float64Array, si
       const a2i = j2 + xi;
       const a3r = r2 - xr;
       const a3i = j2 - xi;
-      const w2r = cos[o2 + k]!;
-      const w2i = sin[o2 + k]!;
+      const w2r = cos[k * s]!;
+      const w2i = sin[k * s]!;
       xr = a2r * w2r - a2i * w2i;
       xi = a2r * w2i + a2i * w2r;
       re[i0] = a0r + xr;
       im[i0] = a0i + xi;
       re[i2] = a0r - xr;
       im[i2] = a0i - xi;
-      const w3r = cos[o2 + half + k]!;
-      const w3i = sin[o2 + half + k]!;
+      const w3r = cos[(k + half) * s]!;
+      const w3i = sin[(k + half) * s]!;
       xr = a3r * w3r - a3i * w3i;
       xi = a3r * w3i + a3i * w3r;
       re[i1] = a1r + xr;
@@ -305,10 +292,12 @@ export function realSegmentPowerSpectrum(
     }
     return;
   }
-  const { re, im } = scratchFor(n / 2);
+  const m = n / 2;
+  const { re, im } = scratchFor(m);
   packSegment(x, start, l, mean, w, re, im);
-  fftRadix2InPlace(re, im);
-  const { c, s } = baseTwiddles(n);
+  // The half-size transform reads every other entry of the size-n table (no table of its own).
+  const { c, s } = bases.get(n) ?? baseTwiddles(n);
+  fftKernel(re, im, (plans.get(m) ?? radix2Plan(m)).rev, c, s, 2);
   unpackRealPower(re, im, c, s, out, add);
 }
 

@@ -258,7 +258,7 @@ describe.skipIf(!hasSocat)(`serial PPG through a socat pty${hasSocat ? '' : ' (S
   }, 30_000);
 
   const avail = availablePpgRecordings();
-  it.concurrent.skipIf(!avail.ids.includes('nk_rest5'))(`real recording nk_rest5 at real-time speed, rate measured from arrivals${avail.ids.includes('nk_rest5') ? '' : ` (SKIPPED: nk_rest5 missing in ${PPG_DATASET_DIR})`}`, async () => {
+  it.skipIf(!avail.ids.includes('nk_rest5'))(`real recording nk_rest5 at real-time speed, rate measured from arrivals${avail.ids.includes('nk_rest5') ? '' : ` (SKIPPED: nk_rest5 missing in ${PPG_DATASET_DIR})`}`, { concurrent: true, timeout: 40_000 }, async () => {
     const rec = loadPpgRecording('nk_rest5');
     const pty = await startPty('nk');
     const { c, cb } = collector();
@@ -282,5 +282,5 @@ describe.skipIf(!hasSocat)(`serial PPG through a socat pty${hasSocat ? '' : ' (S
     const truth = rec.expectedS.filter((t) => t > startS + 0.5 && t < startS + durS - 3);
     const s = scoreBeats(got.filter((t) => t < startS + durS - 3), truth, rec.toleranceS);
     expect(s.f1).toBeGreaterThanOrEqual(0.95);
-  }, 40_000);
+  });
 });

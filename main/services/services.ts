@@ -5,9 +5,12 @@
 import { EventEmitter } from 'node:events';
 import type { EventChannel, EventPayload, InvokeArgs, InvokeChannel, InvokeValue, RecordEvent } from '../../shared/ipc/contract';
 import type { Settings } from '../../shared/types/settings';
+import type { ClientViewState, DisplayInfo } from '../../shared/types/client-view';
 import { fail, ok, type Result } from '../../shared/ipc/result';
 import { Recorder } from './recorder';
 import { SettingsStore } from './settings-store';
+import { ClientStore } from './clients';
+import { ScriptStore } from './scripts';
 import { SerialPpgManager } from './serial-ppg';
 import { LslService } from './lsl/lsl-service';
 import type { LslApiConfig } from '../../shared/lsl/api-config';
@@ -30,10 +33,16 @@ export interface ServicesOptions {
   readonly dataDir: string;
   readonly version: string;
   readonly shell: 'electron' | 'web';
-  /** Electron only: answers the pending Bluetooth chooser (main/electron/ble-chooser.ts); false when none is pending. */
-  readonly bleSelect?: (deviceId: string) => boolean;
   /** Lab Streaming Layer settings over lsl_api.cfg (tests confine LSL to 127.0.0.1 this way). */
   readonly lslConfig?: Partial<LslApiConfig>;
+  /** Electron only: answers the pending Bluetooth chooser (main/electron/ble-chooser.ts); false when none is pending. */
+  readonly bleSelect?: (deviceId: string) => boolean;
+  /** Electron only: opens the client view on a display (main/electron/client-window.ts). */
+  readonly openClientWindow?: (displayId: number | undefined) => boolean;
+  /** Electron only: the displays the client view can go on. */
+  readonly listDisplays?: () => readonly DisplayInfo[];
+  /** Electron only: prints the focused window (showing the report) to a PDF file and returns its path. */
+  readonly printReportPdf?: (sessionId: string) => Promise<string>;
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 200;
@@ -45,6 +54,8 @@ export function createServices(opts: ServicesOptions): Services {
   // Sessions a crash or power loss left open are recovered (and marked interrupted) at start.
   library.recover();
   const bus = new EventEmitter();
+  const clients = new ClientStore(opts.dataDir);
+  const scripts = new ScriptStore(opts.dataDir);
   const lsl = new LslService({
     version: opts.version,
     config: opts.lslConfig,
@@ -81,11 +92,6 @@ export function createServices(opts: ServicesOptions): Services {
       return serial.open(req);
     },
     'serial:close': () => serial.close(),
-    'ble:select': async (deviceId: string) => {
-      if (!opts.bleSelect) throw new Error("the browser's own chooser is used");
-      if (typeof deviceId !== 'string' || deviceId.length > 200) throw new Error('ble:select needs a device id (or an empty string to cancel)');
-      return { selected: opts.bleSelect(deviceId) };
-    },
     'lsl:status': async () => lsl.status(),
     'lsl:enable': async (on: boolean) => {
       if (typeof on !== 'boolean') throw new Error('lsl:enable needs true or false');
@@ -101,6 +107,36 @@ export function createServices(opts: ServicesOptions): Services {
       return st;
     },
     ...createSessionHandlers(library),
+    'ble:select': async (deviceId: string) => {
+      if (!opts.bleSelect) throw new Error("the browser's own chooser is used");
+      if (typeof deviceId !== 'string' || deviceId.length > 200) throw new Error('ble:select needs a device id (or an empty string to cancel)');
+      return { selected: opts.bleSelect(deviceId) };
+    },
+    'client:publish': async (state: ClientViewState) => {
+      if (!state || typeof state !== 'object' || !Array.isArray(state.schedule) || typeof state.seq !== 'number') throw new Error('client:publish needs a client view state');
+      bus.emit('event', 'client:state', state);
+      return { relayed: true };
+    },
+    'client:open-window': async (req) => {
+      if (!opts.openClientWindow) throw new Error('In the browser edition the console opens the client view as a second browser window.');
+      return { opened: opts.openClientWindow(typeof req?.displayId === 'number' ? req.displayId : undefined) };
+    },
+    'displays:list': async () => opts.listDisplays?.() ?? [],
+    'clients:list': () => clients.list(),
+    'clients:save': (patch) => {
+      if (!patch || typeof patch.code !== 'string') throw new Error('clients:save needs a client code');
+      return clients.save(patch);
+    },
+    'clients:delete': async (code) => ({ deleted: await clients.remove(String(code)) }),
+    'clients:export': async (code) => ({ fileName: `soothe-client-${String(code)}.json`, json: await clients.exportJson(String(code)) }),
+    'scripts:list': () => scripts.list(),
+    'scripts:save': (script) => scripts.save(script),
+    'scripts:delete': async (id) => ({ deleted: await scripts.remove(String(id)) }),
+    'report:print-pdf': async (sessionId) => {
+      if (!opts.printReportPdf) throw new Error('In the browser edition, use “Print or save as PDF” (the browser’s print dialog).');
+      if (!isString(sessionId)) throw new Error('report:print-pdf needs a session id');
+      return { path: await opts.printReportPdf(sessionId) };
+    },
   };
 
   // While LSL is on it publishes what the session records (beats, metrics, reward, pacer, markers).

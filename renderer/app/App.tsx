@@ -13,11 +13,12 @@ export function App({ session, api }: { readonly session: Session; readonly api:
   const ui = useSyncExternalStore(session.ui.subscribe, session.ui.get);
   const [viewId, setViewId] = useState(initialView);
   const view = VIEWS.find((v) => v.id === viewId) ?? VIEWS[0];
-  const go = (id: string): void => {
-    setViewId(id);
+  const go = (id: string, params: Readonly<Record<string, string>> = {}): void => {
     const url = new URL(location.href);
     url.searchParams.set('view', id);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     history.replaceState(null, '', url);
+    setViewId(id);
   };
   const nav = VIEWS.filter((v) => v.nav);
   if (!view) return null;
@@ -42,7 +43,7 @@ export function App({ session, api }: { readonly session: Session; readonly api:
           </p>
       </header>
       <main className="main">
-        <View session={session} api={api} />
+        <View session={session} api={api} navigate={go} />
       </main>
       <footer className="foot">
         <p>Breathe gently; stop if you feel dizzy or uncomfortable. Soothe is a training tool, not a medical device.</p>

@@ -9,6 +9,9 @@
  */
 import type { Result } from './result';
 import type { Settings } from '../types/settings';
+import type { ClientViewState, DisplayInfo } from '../types/client-view';
+import type { ClientRecord } from '../types/client-record';
+import type { SessionScript } from '../session-script/script';
 import type { SerialBeatsBatch, SerialListResult, SerialOpenRequest, SerialSamplesBatch, SerialStatus } from '../types/serial-ppg';
 import type { LslPushBatch, LslStatus, LslStreamChoice, LslStreamPick } from '../types/lsl';
 import type { SessionDetail, SessionExportFile, SessionExportFormat, SessionListEntry } from '../session-format/library-types';
@@ -46,8 +49,6 @@ export interface Invokes {
   'serial:list': () => SerialListResult;
   'serial:open': (req: SerialOpenRequest) => SerialStatus;
   'serial:close': () => { readonly closed: boolean };
-  /** Electron's Bluetooth chooser: the device the person picked from 'ble:devices', or '' to cancel. The browser edition answers ok:false (the browser's own chooser is used). */
-  'ble:select': (deviceId: string) => { readonly selected: boolean };
   /** Lab Streaming Layer (main/services/lsl): state of Soothe's outlets and of the marker inlet. */
   'lsl:status': () => LslStatus;
   /** Turns Soothe's LSL streams on or off (persisted in Settings.lsl). */
@@ -67,6 +68,25 @@ export interface Invokes {
   'sessions:export': (sessionId: string, format: SessionExportFormat) => SessionExportFile;
   /** An RR file (formats of `soothe analyze`) or a Soothe export, as text, becomes a session. */
   'sessions:import': (fileName: string, text: string) => { readonly sessionId: string; readonly beats: number };
+  /** Electron's Bluetooth chooser: the device the person picked from 'ble:devices', or '' to cancel. The browser edition answers ok:false (the browser's own chooser is used). */
+  'ble:select': (deviceId: string) => { readonly selected: boolean };
+  /** Therapist console → client screen: relayed to every window as 'client:state'. */
+  'client:publish': (state: ClientViewState) => { readonly relayed: boolean };
+  /** Electron: open the client view full screen on a display; the browser edition answers ok:false (the console opens a second browser window). */
+  'client:open-window': (req: { readonly displayId?: number }) => { readonly opened: boolean };
+  /** Displays the client view can be placed on (Electron); empty in the browser edition. */
+  'displays:list': () => readonly DisplayInfo[];
+  /** Therapists' client records (pseudonymous codes, local only: main/services/clients.ts). */
+  'clients:list': () => readonly ClientRecord[];
+  'clients:save': (patch: Partial<ClientRecord> & { readonly code: string }) => ClientRecord;
+  'clients:delete': (code: string) => { readonly deleted: boolean };
+  'clients:export': (code: string) => { readonly fileName: string; readonly json: string };
+  /** Therapists' own session scripts (main/services/scripts.ts); the built-in ones live in shared/session-script. */
+  'scripts:list': () => readonly SessionScript[];
+  'scripts:save': (script: SessionScript) => SessionScript;
+  'scripts:delete': (id: string) => { readonly deleted: boolean };
+  /** Electron: the focused window printed to a PDF file (webContents.printToPDF); the browser edition answers ok:false (use the browser's print dialog). */
+  'report:print-pdf': (sessionId: string) => { readonly path: string };
 }
 
 /** Main → renderer pushes. */
@@ -77,9 +97,11 @@ export interface Events {
   /** Detected pulse beats and their PPG intervals (RrInterval with ppg: true). */
   'serial:beats': (batch: SerialBeatsBatch) => void;
   'serial:status': (status: SerialStatus) => void;
+  'lsl:status': (status: LslStatus) => void;
   /** Electron only: Bluetooth devices found for a pending `requestDevice()`, for Soothe's own picker (answer with 'ble:select'). */
   'ble:devices': (list: { readonly devices: readonly BleDeviceChoice[] }) => void;
-  'lsl:status': (status: LslStatus) => void;
+  /** What the client's screen shows (see 'client:publish'). */
+  'client:state': (state: ClientViewState) => void;
 }
 
 /** One device in Electron's Bluetooth chooser. */
@@ -108,7 +130,6 @@ export const INVOKE_CHANNELS = [
   'serial:list',
   'serial:open',
   'serial:close',
-  'ble:select',
   'lsl:status',
   'lsl:enable',
   'lsl:push',
@@ -121,9 +142,21 @@ export const INVOKE_CHANNELS = [
   'sessions:delete',
   'sessions:export',
   'sessions:import',
+  'ble:select',
+  'client:publish',
+  'client:open-window',
+  'displays:list',
+  'clients:list',
+  'clients:save',
+  'clients:delete',
+  'clients:export',
+  'scripts:list',
+  'scripts:save',
+  'scripts:delete',
+  'report:print-pdf',
 ] as const satisfies readonly InvokeChannel[];
 
-export const EVENT_CHANNELS = ['app:notice', 'serial:samples', 'serial:beats', 'serial:status', 'lsl:status', 'ble:devices'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['app:notice', 'serial:samples', 'serial:beats', 'serial:status', 'lsl:status', 'ble:devices', 'client:state'] as const satisfies readonly EventChannel[];
 
 // Compile-time check that the lists are complete (a missing channel is a type error here).
 type Missing<All, Listed> = Exclude<All, Listed>;

@@ -181,6 +181,32 @@ export class Session {
     return m;
   }
 
+  /** The pacer's full schedule (plain data): the client's screen evaluates the same phase from it. */
+  get pacerSchedule(): PacerSchedule {
+    return this.schedule;
+  }
+
+  /** Session-time speed-up (1 = real time). */
+  get speed(): number {
+    return this.opts.speed;
+  }
+
+  /** Writes what is pending to the recording now (before a report reads it back). */
+  async flush(): Promise<void> {
+    while (this.flushing) await new Promise((r) => setTimeout(r, 20));
+    await this.flushRecording();
+  }
+
+  /** Id of the session being recorded, or null. */
+  get recordingId(): string | null {
+    return this.live.recording.sessionId;
+  }
+
+  /** Records an event of another part of the app (script control, notes, phase markers) on the session clock. */
+  recordEvent(kind: string, data: Readonly<Record<string, unknown>>, tMs = this.now()): void {
+    this.record(kind, data, tMs);
+  }
+
   /** For the Pixi ticker: the latest reward, 0–1 (0 while collecting: the scene stays quiet). */
   get rewardTarget(): number {
     return this.trainer.reward?.value ?? 0;
@@ -375,9 +401,6 @@ export class Session {
     // Holes in a strap's beat chain, with their exact start and end in data time (issue 4).
     const gapSource = source as Partial<{ gaps$: Observable<{ readonly startMs: number; readonly endMs: number; readonly cause: string }> }>;
     if (gapSource.gaps$) this.sourceSubs.add(gapSource.gaps$.subscribe((g) => this.record('gap', { source: source.kind, startMs: g.startMs, endMs: g.endMs, cause: g.cause }, g.startMs)));
-    // Breaths measured by a chest accelerometer (Polar H10 PMD), per breath (issue 9).
-    const breathSource = source as Partial<{ breaths$: Observable<{ readonly onsetTMs: number; readonly durationMs: number; readonly breathsPerMin: number; readonly depthRelative: number; readonly pacerPhaseDeg: number | null }> }>;
-    if (breathSource.breaths$) this.sourceSubs.add(breathSource.breaths$.subscribe((b) => this.record('breath', { source: 'chest-acc', durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, depthRelative: b.depthRelative, pacerPhaseDeg: b.pacerPhaseDeg }, b.onsetTMs)));
     // Breaths measured by a chest accelerometer (Polar H10 PMD), per breath (issue 9).
     const breathSource = source as Partial<{ breaths$: Observable<{ readonly onsetTMs: number; readonly durationMs: number; readonly breathsPerMin: number; readonly depthRelative: number; readonly pacerPhaseDeg: number | null }> }>;
     if (breathSource.breaths$) this.sourceSubs.add(breathSource.breaths$.subscribe((b) => this.record('breath', { source: 'chest-acc', durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, depthRelative: b.depthRelative, pacerPhaseDeg: b.pacerPhaseDeg }, b.onsetTMs)));

@@ -43,7 +43,7 @@ export function PracticeView({ session, api }: ViewProps) {
   const audio = useRef<BreathAudio | null>(null);
   const audioStatus = useRef<HTMLSpanElement>(null);
   const pacerRef = useRef<HTMLElement>(null);
-  const ids = { rate: useId(), ratio: useId(), style: useId(), vol: useId(), motion: useId(), level: useId() };
+  const ids = { rate: useId(), ratio: useId(), holdIn: useId(), holdOut: useId(), style: useId(), vol: useId(), motion: useId(), level: useId() };
   const phaseNow = useCallback(() => session.pacerAt(session.now()), [session]);
   const rewardNow = useCallback(() => session.rewardTarget, [session]);
   const visibleNow = useCallback(() => session.pacerVisible, [session]);
@@ -262,6 +262,14 @@ export function PracticeView({ session, api }: ViewProps) {
               aria-label="Share of each breath spent breathing in"
               onChange={(e) => session.setPacer({ inhaleShare: Number(e.currentTarget.value) })}
             />
+            <label htmlFor={ids.holdIn}>
+              Pause after breathing in: <output>{ui.pacer.pauseAfterInhaleS.toFixed(1)}</output> s (optional)
+            </label>
+            <input id={ids.holdIn} type="range" min={0} max={4} step={0.5} value={ui.pacer.pauseAfterInhaleS} onChange={(e) => session.setPacer({ pauseAfterInhaleS: Number(e.currentTarget.value) })} />
+            <label htmlFor={ids.holdOut}>
+              Pause after breathing out: <output>{ui.pacer.pauseAfterExhaleS.toFixed(1)}</output> s (optional)
+            </label>
+            <input id={ids.holdOut} type="range" min={0} max={4} step={0.5} value={ui.pacer.pauseAfterExhaleS} onChange={(e) => session.setPacer({ pauseAfterExhaleS: Number(e.currentTarget.value) })} />
             <label>
               <input
                 type="checkbox"

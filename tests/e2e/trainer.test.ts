@@ -159,6 +159,34 @@ describe.skipIf(!ready)('soothing-rhythm trainer in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => pacer.getAttribute('data-focus')).toBe('off');
   });
+  it('guides a soothing rhythm breathing session: ratings before, settle (pacer rests), breathe, ratings after, all recorded', async () => {
+    await page.getByRole('button', { name: 'Begin a soothing session' }).click();
+    const before = page.getByTestId('ratings-before');
+    await before.waitFor();
+    expect(await page.getByTestId('srb-guidance').getAttribute('open')).not.toBeNull(); // guidance shown before the session
+    await before.getByLabel('How calm do you feel?').focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await before.getByRole('button', { name: 'Save' }).click();
+    const phase = page.getByTestId('soothing-phase');
+    await expect.poll(() => phase.textContent()).toMatch(/^Settle/);
+    await expect.poll(() => page.locator('.cue').first().textContent()).toBe('Breathe freely');
+    await page.getByRole('button', { name: 'Next phase' }).click();
+    await expect.poll(() => phase.textContent()).toMatch(/^Breathe/);
+    await page.getByRole('button', { name: 'End session' }).click();
+    const after = page.getByTestId('ratings-after');
+    await after.getByLabel('How safe do you feel?').focus();
+    await page.keyboard.press('End');
+    for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowLeft');
+    await after.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => after.count()).toBe(0);
+    await page.waitForTimeout(1500); // one flush
+    const [id] = readdirSync(join(app.dataDir, 'sessions'));
+    const lines = readFileSync(join(app.dataDir, 'sessions', id ?? '', 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; when?: string; calm?: number; safe?: number; event?: string; phase?: string });
+    expect(lines.find((l) => l.kind === 'rating' && l.when === 'before')?.calm).toBe(3);
+    expect(lines.find((l) => l.kind === 'rating' && l.when === 'after')?.safe).toBe(8);
+    expect(lines.filter((l) => l.kind === 'trainer' && l.event === 'phase').map((l) => l.phase)).toEqual(['settle', 'breathe']);
+  });
 });
 
 describe.skipIf(!ready)('resonance-frequency assessment in Chromium', () => {

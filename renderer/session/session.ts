@@ -96,6 +96,22 @@ const RECORD_FLUSH_MS = 1000;
 
 type Live = Omit<UiSnapshot, 'tachogram' | 'sessionS' | 'pacer' | 'trainer'>;
 
+/** The live values of a source before its first beat (a new source starts from these). */
+const NO_SIGNAL = {
+  hrBpm: null,
+  lastRrMs: null,
+  rmssdMs: null,
+  rmssdFill: 0,
+  coherence: null,
+  breathsPerMinMeasured: null,
+  rsaPeakToTroughBpm: null,
+  artifactPct: 0,
+  unreliable: false,
+  diagnostics: { malformed: 0, gaps: 0, last: null },
+  contact: null,
+  batteryPct: null,
+} as const satisfies Partial<Live>;
+
 export class Session {
   readonly ui: Store<UiSnapshot>;
   /** Raw PPG samples while a serial sensor is the source (for the waveform view). */
@@ -131,22 +147,11 @@ export class Session {
     this.t0 = opts.clock();
     this.schedule = startPacer(0, opts.pacer);
     this.live = {
+      ...NO_SIGNAL,
       sourceKind: 'simulator',
       sourceLabel: '—',
       status: { state: 'idle' },
-      hrBpm: null,
-      lastRrMs: null,
-      rmssdMs: null,
-      rmssdFill: 0,
-      coherence: null,
-      breathsPerMinMeasured: null,
-      rsaPeakToTroughBpm: null,
-      artifactPct: 0,
-      unreliable: false,
       beats: 0,
-      diagnostics: { malformed: 0, gaps: 0, last: null },
-      contact: null,
-      batteryPct: null,
       recording: { sessionId: null, error: null, events: 0 },
     };
     this.ui = new Store<UiSnapshot>(this.snapshot());
@@ -344,23 +349,7 @@ export class Session {
     this.tach = { tS: [], nnMs: [], artifactMs: [] };
     this.ppg.set({ tS: [], values: [], beatsS: [] });
     this.firstBeatMs = null;
-    this.live = {
-      ...this.live,
-      sourceKind: source.kind,
-      sourceLabel: source.label,
-      hrBpm: null,
-      lastRrMs: null,
-      rmssdMs: null,
-      rmssdFill: 0,
-      coherence: null,
-      breathsPerMinMeasured: null,
-      rsaPeakToTroughBpm: null,
-      artifactPct: 0,
-      unreliable: false,
-      diagnostics: { malformed: 0, gaps: 0, last: null },
-      contact: null,
-      batteryPct: null,
-    };
+    this.live = { ...this.live, ...NO_SIGNAL, sourceKind: source.kind, sourceLabel: source.label };
     this.record('device', { event: 'source', kind: source.kind, label: source.label });
     this.sourceSubs.add(
       source.status$.subscribe((status) => {

@@ -9,7 +9,7 @@
  * J Sound Vib 12(3):315–337; Brigham 1988, "The FFT and its applications", §9):
  *  - one real sequence x of length N (realSegmentPowerSpectrum): z_m = x_2m + i·x_2m+1, Z = FFT_N/2(z),
  *    E_k = (Z_k + conj Z_N/2−k)/2, O_k = (Z_k − conj Z_N/2−k)/(2i), X_k = E_k + e^(−2πik/N)·O_k;
- *  - two real sequences a, b of length N at once (addPairPowerSpectrum): Z = FFT_N(a + i·b),
+ *  - two real sequences a, b of length N at once (addSegmentPairPowerSpectrum): Z = FFT_N(a + i·b),
  *    A_k = (Z_k + conj Z_N−k)/2, B_k = (Z_k − conj Z_N−k)/(2i), hence
  *    |A_k|² + |B_k|² = (|Z_k|² + |Z_N−k|²)/2 — exactly the sum a Welch average needs.
  * Both agree with the plain transform to rounding (≈1e-15 relative).
@@ -317,18 +317,62 @@ export function realSegmentPowerSpectrum(
   unpackRealPower(re, im, c, s, out, add);
 }
 
+/** Mean of x[start … start + l − 1] (summed in order). */
+export function segmentMean(x: ArrayLike<number>, start: number, l: number): number {
+  let mean = 0;
+  for (let i = 0; i < l; i++) mean += x[start + i] as number;
+  return mean / l;
+}
+
 /**
- * Adds |A_k|² + |B_k|², k = 0 … n/2, of two real sequences of length n (a power of two) to `acc`,
- * with one complex FFT. `re` holds a and `im` holds b on entry; both are overwritten.
+ * re[rev[i]] = (x[startA + i] − meanA)·wᵢ and im[rev[i]] = (x[startB + i] − meanB)·wᵢ for i < l,
+ * zero elsewhere: two windowed segments as one complex sequence, already in the transform's
+ * bit-reversed input order.
  */
-export function addPairPowerSpectrum(re: Float64Array, im: Float64Array, acc: Float64Array): void {
+function packPairPermuted(
+  x: ArrayLike<number>,
+  startA: number,
+  startB: number,
+  l: number,
+  w: Float64Array,
+  rev: Uint32Array,
+  re: Float64Array,
+  im: Float64Array,
+): void {
+  if (l < re.length) {
+    re.fill(0);
+    im.fill(0);
+  }
+  const meanA = segmentMean(x, startA, l);
+  const meanB = segmentMean(x, startB, l);
+  for (let i = 0; i < l; i++) {
+    const r = rev[i]!;
+    re[r] = ((x[startA + i] as number) - meanA) * w[i]!;
+    im[r] = ((x[startB + i] as number) - meanB) * w[i]!;
+  }
+}
+
+/** acc[k] += (|Z_k|² + |Z_n−k|²)/2 = |A_k|² + |B_k|², k = 0 … n/2. */
+function addPairPower(re: Float64Array, im: Float64Array, acc: Float64Array): void {
   const n = re.length;
-  fftRadix2InPlace(re, im);
   acc[0] = acc[0]! + re[0]! * re[0]! + im[0]! * im[0]!;
   for (let k = 1; k <= n / 2; k++) {
     const c = n - k;
     acc[k] = acc[k]! + (re[k]! * re[k]! + im[k]! * im[k]! + re[c]! * re[c]! + im[c]! * im[c]!) / 2;
   }
+}
+
+/**
+ * Adds |A_k|² + |B_k|², k = 0 … n/2, of two windowed, mean-removed segments
+ * a = (x[startA + i] − mean)·wᵢ and b = (x[startB + i] − mean)·wᵢ, i < l ≤ n, each zero-padded to
+ * n (a power of two ≥ 2), to `acc`, with one complex FFT of a + i·b.
+ */
+export function addSegmentPairPowerSpectrum(x: ArrayLike<number>, startA: number, startB: number, l: number, w: Float64Array, n: number, acc: Float64Array): void {
+  const { re, im } = scratchFor(n);
+  const { c, s } = bases.get(n) ?? baseTwiddles(n);
+  packPairPermuted(x, startA, startB, l, w, (plans.get(n) ?? radix2Plan(n)).rev, re, im);
+  fftStages(re, im, c, s, 1);
+  addPairPower(re, im, acc);
 }
 
 interface BluesteinPlan {

@@ -12,7 +12,7 @@
  * transform of a + i·b gives |A|² + |B|², see compute-fft.ts) and an odd last one through a
  * half-size real transform; windows and buffers are cached per length.
  */
-import { addPairPowerSpectrum, computePowerSpectrum, realSegmentPowerSpectrum } from './compute-fft';
+import { addSegmentPairPowerSpectrum, computePowerSpectrum, realSegmentPowerSpectrum, segmentMean } from './compute-fft';
 
 export interface Psd {
   readonly freqHz: Float64Array;
@@ -33,7 +33,7 @@ export interface WelchOptions {
 const hannCache = new Map<number, { w: Float64Array; sumSq: number }>();
 /** The live engine asks for many short lengths while its windows fill: bound the caches. */
 const MAX_CACHED_LENGTHS = 48;
-/** Longer windows and buffers (whole-day periodograms) are not kept. */
+/** Longer windows (whole-day periodograms) are not kept. */
 const MAX_CACHED_SAMPLES = 1 << 16;
 
 // Loops live in small functions of their own: see detect-artifacts.ts (optimisation on the
@@ -61,30 +61,6 @@ function periodicHann(l: number): { w: Float64Array; sumSq: number } {
   h = { w, sumSq: sumOfSquares(w) };
   if (l <= MAX_CACHED_SAMPLES) hannCache.set(l, h);
   return h;
-}
-
-/** Segment buffers per FFT length: index 0 for single segments, 0 and 1 for pairs. */
-const bufferCache = new Map<number, Float64Array[]>();
-
-function segmentBuffer(nfft: number, which: 0 | 1): Float64Array {
-  let list = bufferCache.get(nfft);
-  if (!list) {
-    if (bufferCache.size >= MAX_CACHED_LENGTHS) bufferCache.clear();
-    list = [];
-    if (nfft <= MAX_CACHED_SAMPLES) bufferCache.set(nfft, list);
-  }
-  let b = list[which];
-  if (!b) {
-    b = new Float64Array(nfft);
-    list[which] = b;
-  }
-  return b;
-}
-
-function segmentMean(x: ArrayLike<number>, start: number, l: number): number {
-  let mean = 0;
-  for (let i = 0; i < l; i++) mean += x[start + i] as number;
-  return mean / l;
 }
 
 /** buf[0 … l−1] = (x[start + i] − segment mean) · w[i]; buf[l …] = 0 (zero padding). */
@@ -121,13 +97,7 @@ export function computeWelchPsd(x: ArrayLike<number>, o: WelchOptions): Psd {
   const acc = new Float64Array(nBins);
   if (nfft >= 2 && (nfft & (nfft - 1)) === 0) {
     let s = 0;
-    for (; s + 1 < segments; s += 2) {
-      const a = segmentBuffer(nfft, 0);
-      const b = segmentBuffer(nfft, 1);
-      fillSegment(x, s * step, l, w, a);
-      fillSegment(x, (s + 1) * step, l, w, b);
-      addPairPowerSpectrum(a, b, acc);
-    }
+    for (; s + 1 < segments; s += 2) addSegmentPairPowerSpectrum(x, s * step, (s + 1) * step, l, w, nfft, acc);
     if (s < segments) {
       const start = s * step;
       realSegmentPowerSpectrum(x, start, l, segmentMean(x, start, l), w, nfft, acc, true);

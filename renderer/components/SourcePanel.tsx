@@ -38,7 +38,7 @@ function rememberStrapName(device: BleDevice): void {
 const strapName = (device: BleDevice): string | undefined => (device.name && device.name.length > 0 ? device.name : strapNames()[device.id]);
 
 /** Where the beats come from: simulator, a Bluetooth strap, or a serial pulse sensor; and the signal's health. */
-export function SourcePanel({ session, api, ui }: { readonly session: Session; readonly api: SootheApi; readonly ui: UiSnapshot }) {
+export function SourcePanel({ session, api, ui, onStrap }: { readonly session: Session; readonly api: SootheApi; readonly ui: UiSnapshot; readonly onStrap?: (strap: WebBluetoothHr | null) => void }) {
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [serialOpen, setSerialOpen] = useState(false);
@@ -67,6 +67,7 @@ export function SourcePanel({ session, api, ui }: { readonly session: Session; r
     rememberStrapName(device);
     await session.useSource(next);
     setStrap(next);
+    onStrap?.(next);
   };
 
   // Polar H10 raw streams of the connected strap, at most 4 updates a second for React.
@@ -197,6 +198,15 @@ export function SourcePanel({ session, api, ui }: { readonly session: Session; r
             {pmd.ecgSamples > 0 ? ` (${pmd.ecgSamples} samples)` : ''} · chest movement: {pmd.acc}
             {pmd.accSamples > 0 ? ` (${pmd.accSamples} samples)` : ''}
           </p>
+          {pmd.ecg === 'on' ? (
+            <p className="muted" data-testid="ecg-quality-line">
+              ECG R-peaks: {pmd.rPeaks}
+              {pmd.ecgQuality
+                ? ` · strap RR confirmed by the ECG: ${pmd.ecgQuality.confirmedRr} of ${pmd.ecgQuality.strapRr}` +
+                  (pmd.ecgQuality.rrDiffMedianMs !== null ? ` (difference median ${pmd.ecgQuality.rrDiffMedianMs.toFixed(1)} ms, p95 ${(pmd.ecgQuality.rrDiffP95Ms ?? 0).toFixed(1)} ms)` : '')
+                : ' · comparing with the strap’s RR…'}
+            </p>
+          ) : null}
           {pmd.lastBreath ? (
             <p className="muted" data-testid="chest-breathing">
               breathing (chest): {pmd.lastBreath.breathsPerMin.toFixed(1)} /min

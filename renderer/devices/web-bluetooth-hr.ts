@@ -41,6 +41,8 @@ import type { RrInterval } from '../../shared/types/rr';
 import { parseHeartRateMeasurement, type SensorContact } from '../../shared/parsers/heart-rate-measurement';
 import { BeatTimes, type BeatGap, type BeatTimesOptions } from '../../shared/parsers/beat-times';
 import { AccelerometerBreathing, type Breath } from '../../shared/signal/accelerometer-breathing';
+import { EcgRPeakDetector, type EcgRPeak } from '../../shared/signal/ecg-rpeaks';
+import { compareStrapRrWithEcg, type EcgRrQuality } from '../../shared/signal/ecg-rr-quality';
 import { PolarPmd, PmdError, type PmdFrameEvent } from './polar-pmd';
 
 // --- UUIDs (Bluetooth SIG Assigned Numbers; Web Bluetooth accepts these names) -------------------
@@ -169,9 +171,31 @@ export interface PmdState {
   readonly accSamples: number;
   readonly rejectedFrames: number;
   readonly lastBreath: Breath | null;
+  /** R-peaks found in the raw ECG since it started (shared/signal/ecg-rpeaks.ts). */
+  readonly rPeaks: number;
+  /** The strap's own RR intervals checked against the ECG's R-peaks over the last minute; null until there is enough. */
+  readonly ecgQuality: EcgRrQuality | null;
 }
 
-const PMD_OFF: PmdState = { available: null, features: [], ecg: 'off', acc: 'off', message: null, ecgSamples: 0, accSamples: 0, rejectedFrames: 0, lastBreath: null };
+/** A frame's worth of raw ECG on the session clock (for live traces; the bytes are recorded on raw$). */
+export interface EcgChunk {
+  readonly tMs: readonly number[];
+  readonly microVolts: readonly number[];
+}
+
+/** The chest accelerometer projected on its breathing axis and band-limited, per sample, mG (for a live trace). */
+export interface ChestChunk {
+  readonly tMs: readonly number[];
+  readonly valueMg: readonly number[];
+}
+
+/** ECG sample rate asked of the H10, Hz (its only one). */
+const ECG_RATE_HZ = 130;
+/** Span of the strap-RR vs ECG quality check, ms, and how often it runs (ECG time), ms. */
+const ECG_QUALITY_SPAN_MS = 60_000;
+const ECG_QUALITY_EVERY_MS = 5_000;
+
+const PMD_OFF: PmdState = { available: null, features: [], ecg: 'off', acc: 'off', message: null, ecgSamples: 0, accSamples: 0, rejectedFrames: 0, lastBreath: null, rPeaks: 0, ecgQuality: null };
 /** ACC settings for breathing: the H10's lowest rate and range are plenty (notes/polar-pmd.md §8). */
 const BREATHING_ACC = { SAMPLE_RATE: 25, RANGE: 2 } as const;
 
@@ -322,6 +346,9 @@ export class WebBluetoothHr implements BeatSource {
   private readonly gaps = new Subject<BeatGap>();
   private readonly pmdState = new BehaviorSubject<PmdState>(PMD_OFF);
   private readonly breaths = new Subject<Breath>();
+  private readonly ecgChunks = new Subject<EcgChunk>();
+  private readonly chestChunks = new Subject<ChestChunk>();
+  private readonly rPeakSubject = new Subject<EcgRPeak>();
 
   readonly rr$: Observable<RrInterval> = this.rr.asObservable();
   readonly status$: Observable<SourceStatus> = this.status.asObservable();
@@ -341,6 +368,12 @@ export class WebBluetoothHr implements BeatSource {
   readonly pmd$: Observable<PmdState> = this.pmdState.asObservable();
   /** Breaths measured from the chest accelerometer (H10 PMD ACC), session time. */
   readonly breaths$: Observable<Breath> = this.breaths.asObservable();
+  /** Raw ECG per PMD frame, µV on the session clock, while the ECG stream runs. */
+  readonly ecg$: Observable<EcgChunk> = this.ecgChunks.asObservable();
+  /** R-peaks detected in the raw ECG (session time), while it runs. */
+  readonly rPeaks$: Observable<EcgRPeak> = this.rPeakSubject.asObservable();
+  /** The breathing signal measured from chest movement (oriented so breathing in goes up once known), per accelerometer frame. */
+  readonly chest$: Observable<ChestChunk> = this.chestChunks.asObservable();
 
   /** Packets rejected by the parser so far (also reported one by one on diagnostics$). */
   malformedCount = 0;
@@ -399,7 +432,7 @@ export class WebBluetoothHr implements BeatSource {
     if (ch && this.device.gatt?.connected) await ch.stopNotifications().catch(() => undefined);
     this.device.gatt?.disconnect();
     this.status.next({ state: 'stopped', detail: `${this.label} disconnected` });
-    for (const s of [this.rr, this.diagnostics, this.deviceHr, this.raw, this.gaps, this.breaths]) s.complete();
+    for (const s of [this.rr, this.diagnostics, this.deviceHr, this.raw, this.gaps, this.breaths, this.ecgChunks, this.chestChunks, this.rPeakSubject]) s.complete();
     for (const s of [this.status, this.contact, this.battery, this.info, this.pmdState]) s.complete();
   }
 
@@ -432,6 +465,13 @@ export class WebBluetoothHr implements BeatSource {
   private breathing: AccelerometerBreathing | null = null;
   /** Session time minus sensor time, ms, from the first ACC frame of a stream (bleakheart/EBYT use one offset too). */
   private accOffsetMs: number | null = null;
+  /** The same for the ECG stream. */
+  private ecgOffsetMs: number | null = null;
+  private ecgDetector: EcgRPeakDetector | null = null;
+  /** Recent R-peak times and strap RR intervals (session time) for the quality check. */
+  private recentPeaksMs: number[] = [];
+  private recentRr: RrInterval[] = [];
+  private nextQualityMs = 0;
 
   private setPmd(patch: Partial<PmdState>): void {
     if (!this.stopped) this.pmdState.next({ ...this.pmdState.value, ...patch });
@@ -462,26 +502,66 @@ export class WebBluetoothHr implements BeatSource {
 
   private onPmdFrame(e: PmdFrameEvent): void {
     const f = e.frame;
+    const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;
     if (f.kind === 'ecg') {
-      this.setPmd({ ecgSamples: this.pmdState.value.ecgSamples + f.microVolts.length });
+      this.onEcgFrame(e, f.microVolts, nsToMs);
       return;
     }
     const last = e.sampleTimestampsNs[e.sampleTimestampsNs.length - 1];
     if (last === undefined) return;
-    const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;
     this.accOffsetMs ??= e.arrivalMs - nsToMs(last);
     const offset = this.accOffsetMs;
     const det = (this.breathing ??= new AccelerometerBreathing({ sampleRateHz: BREATHING_ACC.SAMPLE_RATE, ...(this.opts.pacerCyclesAt ? { pacerCyclesAt: this.opts.pacerCyclesAt } : {}) }));
     let lastBreath = this.pmdState.value.lastBreath;
+    const traceT: number[] = [];
+    const traceV: number[] = [];
     f.milliG.forEach(([x, y, z], i) => {
       const ns = e.sampleTimestampsNs[i];
       if (ns === undefined) return;
-      for (const b of det.next({ tMs: nsToMs(ns) + offset, xMg: x, yMg: y, zMg: z })) {
+      const tMs = nsToMs(ns) + offset;
+      for (const b of det.next({ tMs, xMg: x, yMg: y, zMg: z })) {
         lastBreath = b;
         this.breaths.next(b);
       }
+      traceT.push(tMs);
+      traceV.push(det.inhaleRises ? det.lastValueMg : -det.lastValueMg);
     });
+    if (traceT.length) this.chestChunks.next({ tMs: traceT, valueMg: traceV });
     this.setPmd({ accSamples: this.pmdState.value.accSamples + f.milliG.length, lastBreath });
+  }
+
+  /** Raw ECG frame: session times, R-peaks, and every few seconds the strap-RR quality check. */
+  private onEcgFrame(e: PmdFrameEvent, microVolts: readonly number[], nsToMs: (ns: bigint) => number): void {
+    const last = e.sampleTimestampsNs[e.sampleTimestampsNs.length - 1];
+    if (last === undefined) return;
+    this.ecgOffsetMs ??= e.arrivalMs - nsToMs(last);
+    const offset = this.ecgOffsetMs;
+    const det = (this.ecgDetector ??= new EcgRPeakDetector({ sampleRateHz: ECG_RATE_HZ }));
+    const tMs: number[] = [];
+    let found = 0;
+    microVolts.forEach((uv, i) => {
+      const ns = e.sampleTimestampsNs[i];
+      if (ns === undefined) return;
+      const t = nsToMs(ns) + offset;
+      tMs.push(t);
+      for (const p of det.push(uv, t)) {
+        found++;
+        this.recentPeaksMs.push(p.tMs);
+        this.rPeakSubject.next(p);
+      }
+    });
+    this.ecgChunks.next({ tMs, microVolts: microVolts.slice(0, tMs.length) });
+    const patch: { ecgSamples: number; rPeaks: number; ecgQuality?: EcgRrQuality | null } = { ecgSamples: this.pmdState.value.ecgSamples + microVolts.length, rPeaks: this.pmdState.value.rPeaks + found };
+    const now = tMs[tMs.length - 1];
+    if (now !== undefined && now >= this.nextQualityMs) {
+      this.nextQualityMs = now + ECG_QUALITY_EVERY_MS;
+      const from = now - ECG_QUALITY_SPAN_MS;
+      this.recentPeaksMs = this.recentPeaksMs.filter((t) => t >= from);
+      this.recentRr = this.recentRr.filter((r) => r.tMs - r.rrMs >= from);
+      const q = compareStrapRrWithEcg(this.recentRr, this.recentPeaksMs);
+      patch.ecgQuality = q.strapRr > 0 ? q : null;
+    }
+    this.setPmd(patch);
   }
 
   /**
@@ -498,8 +578,15 @@ export class WebBluetoothHr implements BeatSource {
     }
     this.setPmd({ [key]: 'starting', message: null });
     try {
-      if (kind === 'ecg') await pmd.start('ECG');
-      else {
+      if (kind === 'ecg') {
+        this.ecgDetector = null;
+        this.ecgOffsetMs = null;
+        this.recentPeaksMs = [];
+        this.recentRr = [];
+        this.nextQualityMs = 0;
+        this.setPmd({ rPeaks: 0, ecgQuality: null });
+        await pmd.start('ECG');
+      } else {
         this.breathing?.reset();
         this.accOffsetMs = null;
         const chosen = await pmd.start('ACC', BREATHING_ACC);
@@ -547,6 +634,7 @@ export class WebBluetoothHr implements BeatSource {
     for (const d of step.diagnostics) this.diagnostics.next(d);
     for (const b of step.beats) {
       this.rrCount++;
+      if (this.pmdState.value.ecg === 'on' && this.recentRr.push(b) > 1000) this.recentRr.shift();
       this.rr.next(b);
     }
   }

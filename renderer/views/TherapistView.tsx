@@ -9,6 +9,9 @@ import { SourcePanel } from '../components/SourcePanel';
 import { ClientPanel } from '../components/ClientPanel';
 import { ScriptEditor } from '../components/ScriptEditor';
 import type { SessionScript } from '../../shared/session-script/script';
+import { auditTime, map } from 'rxjs';
+import type { PmdState, WebBluetoothHr } from '../devices/web-bluetooth-hr';
+import { LiveStrip } from '../components/LiveStrip';
 
 const MARKER_PRESETS = ['Settling', 'Soothing rhythm breathing', 'Compassionate imagery', 'Self-critical recall', 'Compassionate response', 'Recovery', 'Client spoke', 'Dizziness / discomfort'] as const;
 
@@ -32,12 +35,26 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
   const [marks, setMarks] = useState<{ label: string; atS: number }[]>([]);
   const [ownScripts, setOwnScripts] = useState<readonly SessionScript[]>([]);
   const [editing, setEditing] = useState(false);
+  const [strap, setStrap] = useState<WebBluetoothHr | null>(null);
+  const [pmd, setPmd] = useState<PmdState | null>(null);
   const allScripts = [...BUILTIN_SCRIPTS, ...ownScripts];
   const ids = { script: useId(), rate: useId(), ratio: useId(), marker: useId(), notes: useId() };
 
   useEffect(() => {
     void api.invoke('scripts:list').then((r) => r.ok && setOwnScripts(r.value));
   }, [api]);
+
+  // Polar H10 raw streams (issue 9): state at most twice a second; the traces draw themselves.
+  useEffect(() => {
+    if (!strap) return;
+    const sub = strap.pmd$.pipe(auditTime(500)).subscribe(setPmd);
+    return () => sub.unsubscribe();
+  }, [strap]);
+  const h10 = ui.sourceKind === 'ble' && strap ? pmd : null;
+  const ecg$ = useMemo(() => strap?.ecg$.pipe(map((c) => ({ tMs: c.tMs, values: c.microVolts }))), [strap]);
+  const rPeakTimes$ = useMemo(() => strap?.rPeaks$.pipe(map((p) => p.tMs)), [strap]);
+  const chest$ = useMemo(() => strap?.chest$.pipe(map((c) => ({ tMs: c.tMs, values: c.valueMg }))), [strap]);
+  const pacerVolume = useMemo(() => (tMs: number) => session.pacerAt(tMs).volume, [session]);
 
   useEffect(() => {
     publisher.start();
@@ -206,9 +223,15 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
           <p>
             Coherence <strong aria-label="Coherence">{ui.coherence === null ? 'collecting…' : fmt(ui.coherence, 2)}</strong>
           </p>
-          <p>
-            Breathing <strong aria-label="Breathing rate">{fmt(ui.breathsPerMinMeasured, 1)}</strong> /min vs pacer {ui.pacer.breathsPerMin.toFixed(1)}
-          </p>
+          {h10?.acc === 'on' && h10.lastBreath ? (
+            <p data-testid="console-breathing-measured">
+              Breathing <strong aria-label="Breathing rate">{fmt(h10.lastBreath.breathsPerMin, 1)}</strong> /min vs pacer {ui.pacer.breathsPerMin.toFixed(1)} · breathing (measured from chest movement)
+            </p>
+          ) : (
+            <p>
+              Breathing <strong aria-label="Breathing rate">{fmt(ui.breathsPerMinMeasured, 1)}</strong> /min vs pacer {ui.pacer.breathsPerMin.toFixed(1)}
+            </p>
+          )}
           <p>
             Reward <strong aria-label="Reward" data-testid="console-reward">{reward?.value === null || reward === null ? 'collecting…' : fmt((reward.value ?? 0) * 100)}</strong>
             {reward && reward.value !== null
@@ -220,7 +243,14 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
           </p>
         </div>
         <Tachogram data={ui.tachogram} ppg={ui.sourceKind === 'serial-ppg'} />
-        <SourcePanel session={session} api={api} ui={ui} />
+        <SourcePanel session={session} api={api} ui={ui} onStrap={setStrap} />
+        {h10?.ecg === 'on' && ecg$ ? (
+          <section className="ecg-panel" aria-label="Raw ECG for researchers" data-testid="ecg-panel">
+            <h3>Raw ECG (Polar H10, 130 Hz)</h3>
+            <LiveStrip source$={ecg$} marks$={rPeakTimes$} windowMs={5000} capacity={1024} height={90} label="Raw ECG, the last 5 seconds, R-peaks ticked at the top" testId="ecg-strip" />
+            <EcgQualityTable pmd={h10} />
+          </section>
+        ) : null}
       </section>
 
       <section className="panel" aria-label="Pacer, markers and notes">
@@ -233,6 +263,15 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
           Breathing in: <output>{Math.round(ui.pacer.inhaleShare * 100)}</output> %
         </label>
         <input id={ids.ratio} type="range" min={0.3} max={0.7} step={0.05} value={ui.pacer.inhaleShare} aria-label="Client pacer: share of each breath spent breathing in" onChange={(e) => setPacer({ inhaleShare: Number(e.currentTarget.value) })} />
+        {h10?.acc === 'on' && chest$ ? (
+          <div data-testid="breathing-trace-panel">
+            <p className="muted">
+              Breathing (measured from chest movement), the last minute: the measured breath (breathing in goes up) over the pacer (faint)
+              {h10.lastBreath ? ` · ${h10.lastBreath.breathsPerMin.toFixed(1)} /min${h10.lastBreath.pacerPhaseDeg !== null ? `, ${h10.lastBreath.pacerPhaseDeg > 0 ? '+' : ''}${h10.lastBreath.pacerPhaseDeg.toFixed(0)}° from the pacer` : ''}` : ' · waiting for the first breaths'}
+            </p>
+            <LiveStrip source$={chest$} reference={pacerVolume} windowMs={60_000} capacity={2048} height={70} label="Breathing measured from chest movement over the last minute, with the pacer" testId="breathing-strip" />
+          </div>
+        ) : null}
         <h2>Markers</h2>
         <div className="buttons">
           {MARKER_PRESETS.map((m) => (
@@ -273,5 +312,43 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
         />
       </section>
     </div>
+  );
+}
+
+/** The strap's RR intervals checked against the R-peaks of its raw ECG (shared/signal/ecg-rr-quality.ts). */
+function EcgQualityTable({ pmd }: { readonly pmd: PmdState }) {
+  const q = pmd.ecgQuality;
+  if (!q) return <p className="muted">R-peaks found: {pmd.rPeaks} · comparing them with the strap’s RR intervals (every 5 s, over the last minute)…</p>;
+  const ms = (v: number | null): string => (v === null ? '—' : `${v.toFixed(1)} ms`);
+  return (
+    <table className="ecg-quality" data-testid="ecg-quality">
+      <caption className="muted">Strap RR vs ECG R-peaks, last minute</caption>
+      <tbody>
+        <tr>
+          <th scope="row">R-peaks found</th>
+          <td>{pmd.rPeaks}</td>
+        </tr>
+        <tr>
+          <th scope="row">Strap beats matched in the ECG</th>
+          <td>
+            {q.matchedBeats} of {q.strapRr}
+          </td>
+        </tr>
+        <tr>
+          <th scope="row">RR difference, median / p95</th>
+          <td>
+            {ms(q.rrDiffMedianMs)} / {ms(q.rrDiffP95Ms)}
+          </td>
+        </tr>
+        <tr>
+          <th scope="row">Strap RR not confirmed by the ECG</th>
+          <td>{q.unconfirmedShare === null ? '—' : `${(q.unconfirmedShare * 100).toFixed(1)} %`}</td>
+        </tr>
+        <tr>
+          <th scope="row">ECG time minus strap time</th>
+          <td>{ms(q.offsetMs)}</td>
+        </tr>
+      </tbody>
+    </table>
   );
 }

@@ -160,6 +160,17 @@ export class AccelerometerBreathing {
   /** The latest projected, band-limited sample (mG), for a live trace. */
   lastValueMg = 0;
 
+  /**
+   * True when breathing in makes the projected signal rise (inhale onsets are its minima, see 5.);
+   * also true while the polarity is still unknown. Multiply `lastValueMg` by ±1 accordingly to
+   * draw a trace where breathing in goes up.
+   */
+  get inhaleRises(): boolean {
+    const mean = (v: readonly number[]): number => v.reduce((p, q) => p + q, 0) / Math.max(1, v.length);
+    const known = this.riseMs.length >= POLARITY_BREATHS / 2 && this.fallMs.length >= POLARITY_BREATHS / 2;
+    return !known || mean(this.riseMs) <= mean(this.fallMs);
+  }
+
   private readonly fs: number;
   private readonly alphaG: number;
   private readonly alphaAxis: number;

@@ -21,49 +21,51 @@ export interface TimeDomain {
 export const PNN50_THRESHOLD_MS = 50;
 const ROUND_TO_PER_MS = 1e6;
 
-// One loop per function: see detect-artifacts.ts (optimisation on the stack in a short-lived process).
+// Two passes, each its own function (see detect-artifacts.ts): sums that need no mean, then the
+// squared deviations from the means. Every sum adds the same terms in the same order as one loop
+// per sum would.
 
-function sumOf(x: ArrayLike<number>): number {
+/** Σ NN, Σ ΔNN, Σ ΔNN², #(|ΔNN| > 50 ms). */
+function rawSums(x: ArrayLike<number>): { sum: number; sumD: number; sumD2: number; nn50: number } {
+  const n = x.length;
   let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += x[i] as number;
-  return sum;
-}
-
-function sumSquaredDeviations(x: ArrayLike<number>, mean: number): number {
-  let ss = 0;
-  for (let i = 0; i < x.length; i++) ss += ((x[i] as number) - mean) ** 2;
-  return ss;
-}
-
-/** Σ ΔNN, Σ ΔNN², #(|ΔNN| > 50 ms) over successive differences. */
-function differenceSums(x: ArrayLike<number>): { sumD: number; sumD2: number; nn50: number } {
+  if (n > 0) sum += x[0] as number;
   let sumD = 0;
   let sumD2 = 0;
   let nn50 = 0;
-  for (let i = 1; i < x.length; i++) {
-    const d = (x[i] as number) - (x[i - 1] as number);
+  for (let i = 1; i < n; i++) {
+    const v = x[i] as number;
+    sum += v;
+    const d = v - (x[i - 1] as number);
     sumD += d;
     sumD2 += d * d;
     if (Math.abs(Math.round(d * ROUND_TO_PER_MS) / ROUND_TO_PER_MS) > PNN50_THRESHOLD_MS) nn50 += 1;
   }
-  return { sumD, sumD2, nn50 };
+  return { sum, sumD, sumD2, nn50 };
 }
 
-function differenceSquaredDeviations(x: ArrayLike<number>, meanD: number): number {
+/** Σ (NN − mean)², Σ (ΔNN − meanΔ)². */
+function deviationSums(x: ArrayLike<number>, mean: number, meanD: number): { ss: number; ssD: number } {
+  const n = x.length;
+  let ss = 0;
+  if (n > 0) ss += ((x[0] as number) - mean) ** 2;
   let ssD = 0;
-  for (let i = 1; i < x.length; i++) ssD += ((x[i] as number) - (x[i - 1] as number) - meanD) ** 2;
-  return ssD;
+  for (let i = 1; i < n; i++) {
+    const v = x[i] as number;
+    ss += (v - mean) ** 2;
+    ssD += (v - (x[i - 1] as number) - meanD) ** 2;
+  }
+  return { ss, ssD };
 }
 
 /** Time-domain metrics of `nnMs` (needs ≥ 3 intervals; NaN where undefined). */
 export function computeTimeDomain(nnMs: ArrayLike<number>): TimeDomain {
   const n = nnMs.length;
-  const mean = sumOf(nnMs) / n;
-  const ss = sumSquaredDeviations(nnMs, mean);
-  const { sumD, sumD2, nn50 } = differenceSums(nnMs);
+  const { sum, sumD, sumD2, nn50 } = rawSums(nnMs);
+  const mean = sum / n;
   const nd = n - 1;
   const meanD = sumD / nd;
-  const ssD = differenceSquaredDeviations(nnMs, meanD);
+  const { ss, ssD } = deviationSums(nnMs, mean, meanD);
   const varD = ssD / (nd - 1);
   const sdnn = Math.sqrt(ss / (n - 1));
   return {

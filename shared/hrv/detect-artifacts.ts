@@ -89,27 +89,20 @@ export const DEFAULT_LIPPONEN: LipponenOptions = {
 // Each pass over the series is its own small function: in a short-lived process (soothe analyze)
 // a loop is optimised on the stack (OSR) while it runs, and code after it in the same function
 // has no type feedback yet and would send the function back to the interpreter (a deopt per loop).
+// Passes that can share a loop do (each distinct loop costs a warm-up in a fresh process).
 
-function absolute(x: Float64Array): Float64Array {
-  const abs = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) abs[i] = Math.abs(x[i]!);
-  return abs;
-}
-
-/** alpha · (q3 − q1) / 2 per index. */
-function quartileDeviationTimes(q1: Float64Array, q3: Float64Array, alpha: number): Float64Array {
-  const th = new Float64Array(q1.length);
-  for (let i = 0; i < q1.length; i++) th[i] = (alpha * (q3[i]! - q1[i]!)) / 2;
+/**
+ * x / (alpha · (q3 − q1) / 2) in place (the series over its quartile-deviation threshold, eq. 2–4);
+ * returns the thresholds when `keep` (Th2 is part of the result), else null.
+ */
+function divideByQuartileThreshold(x: Float64Array, q1: Float64Array, q3: Float64Array, alpha: number, keep: boolean): Float64Array | null {
+  const th = keep ? new Float64Array(x.length) : null;
+  for (let i = 0; i < x.length; i++) {
+    const t = (alpha * (q3[i]! - q1[i]!)) / 2;
+    if (th !== null) th[i] = t;
+    x[i] = x[i]! / t;
+  }
   return th;
-}
-
-function quartileThreshold(x: Float64Array, alpha: number, windowBeats: number): Float64Array {
-  const [q1, q3] = computeRollingQuantiles(absolute(x), windowBeats, [0.25, 0.75]) as [Float64Array, Float64Array];
-  return quartileDeviationTimes(q1, q3, alpha);
-}
-
-function divideInPlace(a: Float64Array, b: Float64Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = a[i]! / b[i]!;
 }
 
 /** The input with NeuroKit2's virtual first interval mean(RR) in front. */
@@ -126,28 +119,34 @@ function withVirtualFirst(rrMs: ArrayLike<number>): Float64Array {
   return rr;
 }
 
-/** dRRᵢ = RRᵢ − RRᵢ₋₁; dRR₀ = mean of the others. */
-function successiveDifferences(rr: Float64Array): Float64Array {
+/** dRRᵢ = RRᵢ − RRᵢ₋₁ (dRR₀ = mean of the others), and |dRRᵢ|. */
+function successiveDifferences(rr: Float64Array): { drr: Float64Array; abs: Float64Array } {
   const n = rr.length;
   const drr = new Float64Array(n);
+  const abs = new Float64Array(n);
   let sumD = 0;
   for (let i = 1; i < n; i++) {
     const d = rr[i]! - rr[i - 1]!;
     drr[i] = d;
+    abs[i] = Math.abs(d);
     sumD += d;
   }
   drr[0] = n > 1 ? sumD / (n - 1) : 0;
-  return drr;
+  abs[0] = Math.abs(drr[0]!);
+  return { drr, abs };
 }
 
-/** mRRᵢ = RRᵢ − medᵢ, negative values doubled. */
-function medianDeviation(rr: Float64Array, med: Float64Array): Float64Array {
+/** mRRᵢ = RRᵢ − medᵢ, negative values doubled, and |mRRᵢ|. */
+function medianDeviation(rr: Float64Array, med: Float64Array): { mrr: Float64Array; abs: Float64Array } {
   const mrr = new Float64Array(rr.length);
+  const abs = new Float64Array(rr.length);
   for (let i = 0; i < rr.length; i++) {
     const d = rr[i]! - med[i]!;
-    mrr[i] = d < 0 ? 2 * d : d;
+    const v = d < 0 ? 2 * d : d;
+    mrr[i] = v;
+    abs[i] = Math.abs(v);
   }
-  return mrr;
+  return { mrr, abs };
 }
 
 /** numpy 'reflect' padding by 2: index −1 → 1, −2 → 2, n → n−2, n+1 → n−3. */
@@ -168,12 +167,13 @@ export function detectArtifacts(rrMs: ArrayLike<number>, options: Partial<Lippon
   // Series with the virtual first interval (NeuroKit2: rr[0] = mean(rr[1:])).
   const rr = withVirtualFirst(rrMs);
   const n = rr.length;
-  const drr = successiveDifferences(rr);
-  divideInPlace(drr, quartileThreshold(drr, o.alpha, o.thresholdWindowBeats));
+  const { drr, abs: absDrr } = successiveDifferences(rr);
+  const [d1, d3] = computeRollingQuantiles(absDrr, o.thresholdWindowBeats, [0.25, 0.75]) as [Float64Array, Float64Array];
+  divideByQuartileThreshold(drr, d1, d3, o.alpha, false); // dRR' = dRR / Th1
   const [med] = computeRollingQuantiles(rr, o.medianWindowBeats, [0.5]) as [Float64Array];
-  const mrr = medianDeviation(rr, med);
-  const th2 = quartileThreshold(mrr, o.alpha, o.thresholdWindowBeats);
-  divideInPlace(mrr, th2);
+  const { mrr, abs: absMrr } = medianDeviation(rr, med);
+  const [m1, m3] = computeRollingQuantiles(absMrr, o.thresholdWindowBeats, [0.25, 0.75]) as [Float64Array, Float64Array];
+  const th2 = divideByQuartileThreshold(mrr, m1, m3, o.alpha, true) as Float64Array; // mRR' = mRR / Th2
   const s12 = (i: number): number => {
     const d = drr[i] as number;
     if (d > 0) return Math.max(reflect(drr, i - 1), reflect(drr, i + 1));

@@ -59,9 +59,19 @@ function medianBelow(v: readonly number[], limit: number): boolean {
   return below > Math.floor(v.length / 2);
 }
 
-function finish(values: number[], lines: number[], unit: 'ms' | 's' | 'auto', format: RrFile['format']): RrFile {
+/** Facts about `values` gathered while reading them (saves passes over a long file). */
+interface ValueStats {
+  /** How many values are below SECONDS_BELOW. */
+  readonly below: number;
+  /** Whether every value is a valid interval in ms as it stands. */
+  readonly allValidMs: boolean;
+}
+
+function finish(values: number[], lines: number[], unit: 'ms' | 's' | 'auto', format: RrFile['format'], stats?: ValueStats): RrFile {
   if (values.length === 0) throw new RrFileError(null, 'no RR intervals found (empty file?)');
-  const seconds = unit === 's' || (unit === 'auto' && medianBelow(values, SECONDS_BELOW));
+  const seconds =
+    unit === 's' || (unit === 'auto' && (stats ? stats.below > Math.floor(values.length / 2) : medianBelow(values, SECONDS_BELOW)));
+  if (!seconds && stats?.allValidMs) return { rrMs: values, format, lines };
   const rrMs: number[] = seconds ? new Array<number>(values.length) : values;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
@@ -138,6 +148,8 @@ function scanPlainNumber(text: string, from: number, len: number): number {
 function parsePlain(text: string, unit: 'ms' | 's' | 'auto', format: RrFile['format']): RrFile {
   const values: number[] = [];
   const lines: number[] = [];
+  let below = 0;
+  let allValidMs = true;
   const len = text.length;
   let pos = len > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
   for (let line = 1; pos <= len; line++) {
@@ -162,10 +174,12 @@ function parsePlain(text: string, unit: 'ms' | 's' | 'auto', format: RrFile['for
     if (!Number.isNaN(v)) {
       values.push(v);
       lines.push(line);
+      if (v < SECONDS_BELOW) below += 1;
+      if (!(v > 0) || v < MIN_RR_MS || v > MAX_RR_MS) allValidMs = false;
     }
     pos = end + (end + 1 < len && text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? 2 : 1);
   }
-  return finish(values, lines, unit, format);
+  return finish(values, lines, unit, format, { below, allValidMs });
 }
 
 /** The first line (as splitLines cuts them) that is not blank, trimmed; '' when there is none. */

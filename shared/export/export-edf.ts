@@ -10,6 +10,12 @@
  *   RR   tachogram, ms, linearly interpolated between beats at RESAMPLE_HZ (beats the live
  *        corrector labelled as artifacts left out; the first/last value held at the ends)
  *   HR   60000 / RR, beats/min, same samples
+ *   ECG  (only when the session holds a Polar H10's raw ECG) µV at its own rate, 130 Hz
+ *        (130 samples per record: EDF+ lets each signal have its own samples per record, spec §2.1.3
+ *        "nr of samples in each data record"); physical = digital, 1 µV per step, values beyond
+ *        ±32767 µV clipped. Each run of contiguous samples (shared/export/ecg-series.ts) is written
+ *        consecutively from the sample nearest its first sample's session time; the time between
+ *        runs is 0 and a "ECG recorded" annotation (onset, duration) marks every run.
  *   EDF Annotations  Time-stamped Annotation Lists (TALs, spec §2.2):
  *        each record starts with its time-keeping TAL "+<record onset>\x14\x14\x00";
  *        every interval: "+<onset of the interval>\x15<its length>\x14RR\x14\x00" (onset = the
@@ -20,6 +26,7 @@
  * wall clock at the origin in UTC, rounded down to the second (EDF has no finer field).
  */
 import { labelledBeats, sessionMarkers, type StreamRecord } from '../session-format/session-format';
+import type { EcgSeries } from './ecg-series';
 
 /** Sample rate of the RR and HR channels, Hz (4 Hz is the usual tachogram rate for HRV spectra). */
 export const RESAMPLE_HZ = 4;
@@ -29,6 +36,7 @@ const DIG_MIN = -32768;
 const DIG_MAX = 32767;
 const RR_PHYS = [0, 3000] as const; // ms
 const HR_PHYS = [0, 300] as const; // beats/min
+const ECG_PHYS = [DIG_MIN, DIG_MAX] as const; // µV, 1 µV per digital step
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 const field = (s: string, n: number): string => {
@@ -69,12 +77,15 @@ export interface EdfMeta {
   readonly wallClockStartIso: string;
 }
 
-/** Builds an EDF+C file of a session's beats and markers. */
-export function exportEdf(events: readonly StreamRecord[], meta: EdfMeta): Uint8Array {
+/** Builds an EDF+C file of a session's beats and markers, and its raw ECG when given one with samples. */
+export function exportEdf(events: readonly StreamRecord[], meta: EdfMeta, ecg?: EcgSeries): Uint8Array {
   const beats = labelledBeats(events);
   const markers = sessionMarkers(events);
   let lastMs = 0;
   for (const e of events) if (e.tMs > lastMs) lastMs = e.tMs;
+  const ecgRuns = (ecg?.runs ?? []).filter((r) => r.tMs.length > 0);
+  const ecgHz = ecgRuns.length ? (ecg?.sampleRateHz ?? 0) : 0;
+  for (const r of ecgRuns) lastMs = Math.max(lastMs, r.tMs[r.tMs.length - 1] as number);
   const nRecords = Math.max(1, Math.ceil(lastMs / 1000 / RECORD_S + 1e-9));
   const perRecord = RESAMPLE_HZ * RECORD_S;
 
@@ -103,6 +114,18 @@ export function exportEdf(events: readonly StreamRecord[], meta: EdfMeta): Uint8
     const text = b.artifact === 'none' ? 'RR' : `RR artifact:${b.artifact}`;
     put(onsetS, `${talTime(onsetS)}\x15${talTime(b.rrMs / 1000, false)}\x14${text}\x14\x00`);
   }
+  // Raw ECG, run by run.
+  const ecgPerRecord = Math.round(ecgHz * RECORD_S);
+  const ecgAt = new Int16Array(nRecords * ecgPerRecord);
+  for (const r of ecgRuns) {
+    const first = Math.round(((r.tMs[0] as number) / 1000) * ecgHz);
+    for (let i = 0; i < r.microVolts.length; i++) {
+      const k = first + i;
+      if (k >= 0 && k < ecgAt.length) ecgAt[k] = Math.min(DIG_MAX, Math.max(DIG_MIN, Math.round(r.microVolts[i] as number)));
+    }
+    const onsetS = Math.max(0, first) / ecgHz;
+    put(onsetS, `${talTime(onsetS)}\x15${talTime(r.microVolts.length / ecgHz, false)}\x14ECG recorded\x14\x00`);
+  }
   for (const m of markers) {
     // TAL separators are control characters (0x00, 0x14, 0x15): none may appear in a label.
     const label = [...(m.label || 'marker')].map((ch) => ((ch.codePointAt(0) ?? 0) < 0x20 ? ' ' : ch)).join('');
@@ -115,6 +138,7 @@ export function exportEdf(events: readonly StreamRecord[], meta: EdfMeta): Uint8
   const signals = [
     { label: 'RR', transducer: 'beat-to-beat interval, linear interpolation', dim: 'ms', phys: RR_PHYS, samples: perRecord },
     { label: 'HR', transducer: 'heart rate = 60000 / RR', dim: 'bpm', phys: HR_PHYS, samples: perRecord },
+    ...(ecgPerRecord > 0 ? [{ label: 'ECG', transducer: 'Polar H10 chest strap electrodes, raw ECG', dim: 'uV', phys: ECG_PHYS, samples: ecgPerRecord }] : []),
     { label: 'EDF Annotations', transducer: '', dim: '', phys: [-1, 1] as const, samples: annSamples },
   ];
   const ns = signals.length;
@@ -144,7 +168,7 @@ export function exportEdf(events: readonly StreamRecord[], meta: EdfMeta): Uint8
   for (const s of signals) h += num8(s.samples);
   for (let i = 0; i < ns; i++) h += field('', 32);
 
-  const recordBytes = 2 * (2 * perRecord + annSamples);
+  const recordBytes = 2 * (2 * perRecord + ecgPerRecord + annSamples);
   const out = new Uint8Array(h.length + nRecords * recordBytes);
   out.set(utf8(h), 0);
   const view = new DataView(out.buffer);
@@ -155,6 +179,7 @@ export function exportEdf(events: readonly StreamRecord[], meta: EdfMeta): Uint8
       const rr = rrAt[r * perRecord + k] ?? 0;
       view.setInt16(off, toDigital(rr > 0 ? 60_000 / rr : 0, HR_PHYS), true);
     }
+    for (let k = 0; k < ecgPerRecord; k++, off += 2) view.setInt16(off, ecgAt[r * ecgPerRecord + k] ?? 0, true);
     out.set(talBytes[r] ?? new Uint8Array(0), off); // the rest of the block stays 0x00 (padding)
   }
   return out;

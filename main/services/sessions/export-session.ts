@@ -8,7 +8,8 @@ import { exportCsv } from '../../../shared/export/export-csv';
 import { exportJson } from '../../../shared/export/export-json';
 import { exportKubios } from '../../../shared/export/export-kubios';
 import { exportEdf } from '../../../shared/export/export-edf';
-import { EVENTS_FILE, parseStream } from '../../../shared/session-format/session-format';
+import { ecgFromRawBle, exportEcgCsv, type EcgSeries } from '../../../shared/export/ecg-series';
+import { EVENTS_FILE, RAW_BLE_FILE, parseStream } from '../../../shared/session-format/session-format';
 import type { OpenedSession } from './library';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'kubios', 'edf'] as const;
@@ -29,7 +30,7 @@ export function exportSession(s: OpenedSession, format: ExportFormat): Uint8Arra
     case 'kubios':
       return Buffer.from(exportKubios(s.events, meta));
     case 'edf':
-      return exportEdf(s.events, meta);
+      return exportEdf(s.events, meta, sessionEcg(s) ?? undefined);
     case 'json': {
       const raw: Record<string, Readonly<Record<string, unknown>>[]> = {};
       for (const st of s.streams) {
@@ -43,6 +44,30 @@ export function exportSession(s: OpenedSession, format: ExportFormat): Uint8Arra
       return Buffer.from(exportJson(s.manifest, s.events, raw));
     }
   }
+}
+
+/** The session's raw ECG (Polar H10), decoded from raw-ble.ndjson; null when it has none. */
+export function sessionEcg(s: OpenedSession): EcgSeries | null {
+  if (!s.streams.some((st) => st.file === RAW_BLE_FILE)) return null;
+  let records: Readonly<Record<string, unknown>>[];
+  try {
+    records = parseStream(readFileSync(join(s.dir, RAW_BLE_FILE), 'utf8'), false).records;
+  } catch {
+    return null;
+  }
+  const ecg = ecgFromRawBle(records);
+  return ecg.runs.length ? ecg : null;
+}
+
+/** The ECG CSV that goes beside a CSV export (shared/export/ecg-series.ts), or null without ECG. */
+export function exportSessionEcgCsv(s: OpenedSession): Uint8Array | null {
+  const ecg = sessionEcg(s);
+  return ecg ? Buffer.from(exportEcgCsv(ecg)) : null;
+}
+
+/** Where the ECG CSV goes: beside the main file, "-ecg" before the extension. */
+export function ecgCsvPath(out: string): string {
+  return /\.csv$/i.test(out) ? out.replace(/\.csv$/i, '-ecg.csv') : `${out}-ecg.csv`;
 }
 
 /** A file name for the export: the session's name or id, safe on every OS. */

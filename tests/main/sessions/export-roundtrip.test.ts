@@ -3,7 +3,9 @@
  * Round trips as a lab scripts them: a session recorded with the recorder (beats from the seeded
  * simulator through the live engine, CFT markers) → `soothe export` in each format (the built
  * CLI) → `soothe import` / an independent EDF+ reader (MNE-Python, Debian's python3-mne) → the
- * same beats and markers. Also `soothe record` ended by Ctrl-C (SIGINT).
+ * same beats and markers. The session also holds a Polar H10's raw ECG (PMD frames in
+ * raw-ble.ndjson, two runs): EDF+ carries it as a 130 Hz channel, CSV as a second file.
+ * Also `soothe record` ended by Ctrl-C (SIGINT).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { SessionLibrary } from '../../../main/services/sessions/library';
 import { labelledBeats, sessionMarkers, type StreamRecord } from '../../../shared/session-format/session-format';
 import { RrSimulator } from '../../../shared/sim/rr-simulator';
 import { ROOT } from '../../helpers/web-app';
+import { ecgRawBleRecords } from '../../fixtures/h10-ecg-frames';
 
 const CLI = join(ROOT, 'bin', 'soothe.mjs');
 const BUILT = existsSync(join(ROOT, 'dist', 'node', 'cli.mjs'));
@@ -30,6 +33,9 @@ const MARKERS = [
   { tMs: 150_000, label: 'self-critical recall, "hard" part' },
   { tMs: 170_000, label: '' },
 ];
+
+/** Raw ECG in the session: 30 frames (16.8 s) arriving from 30 s on, then after a stop 10 frames from 100 s on. */
+const ECG_RUNS = [ecgRawBleRecords(30, 0, 30_000), ecgRawBleRecords(10, 100_000, 100_000)];
 
 const soothe = (...args: string[]): { status: number | null; stdout: string; stderr: string } => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
@@ -55,6 +61,7 @@ describe.skipIf(!BUILT)('record → export → import round trips', () => {
       }
       await rec.append(sessionId, batch);
     }
+    for (const run of ECG_RUNS) await rec.append(sessionId, run.map((f) => ({ kind: 'raw-ble', tMs: f.tMs, data: { hex: f.hex, characteristic: f.characteristic } })));
     await rec.stop(sessionId);
     events = new SessionLibrary(dataDir).get(sessionId).events;
     expect(labelledBeats(events).some((b) => b.artifact !== 'none')).toBe(true); // ectopic beats got labels
@@ -82,6 +89,13 @@ describe.skipIf(!BUILT)('record → export → import round trips', () => {
     );
     expect(sessionMarkers(back)).toEqual(MARKERS);
     expect(back.filter((e) => e.kind === 'metric').length).toBe(events.filter((e) => e.kind === 'metric').length);
+    // The raw ECG beside it: every sample, in order, with its run.
+    const ecg = readFileSync(join(dataDir, 'export-ecg.csv'), 'utf8').trim().split('\r\n');
+    expect(ecg[0]).toBe('t_ms,ecg_uv,run');
+    const rows = ecg.slice(1).map((l) => l.split(','));
+    expect(rows.map((r) => Number(r[1]))).toEqual(ECG_RUNS.flatMap((run) => run.flatMap((f) => f.uv)));
+    expect(rows.map((r) => r[2])).toEqual(ECG_RUNS.flatMap((run, k) => run.flatMap((f) => f.uv.map(() => String(k + 1)))));
+    expect(Number(rows[72]?.[0])).toBeCloseTo(30_000, 3); // the first frame's last sample arrived with it
   });
 
   it('JSON: everything comes back, event for event', () => {
@@ -105,7 +119,8 @@ describe.skipIf(!BUILT)('record → export → import round trips', () => {
     const file = exportTo('edf');
     const script = `
 import json, sys, mne
-raw = mne.io.read_raw_edf(sys.argv[1], preload=True, verbose='error')
+raw = mne.io.read_raw_edf(sys.argv[1], preload=True, verbose='error', exclude=['ECG'])
+e = mne.io.read_raw_edf(sys.argv[1], preload=True, verbose='error', include=['ECG'])
 a = raw.annotations
 d = raw.get_data()
 print(json.dumps({
@@ -113,11 +128,13 @@ print(json.dumps({
   "meas": raw.info["meas_date"].isoformat() if raw.info["meas_date"] else None,
   "rr": [float(x) for x in d[0][:: 4]], "hr": [float(x) for x in d[1][:: 4]],
   "ann": [[float(o), float(du), str(t)] for o, du, t in zip(a.onset, a.duration, a.description)],
+  "ecg_ch": e.ch_names, "ecg_sfreq": float(e.info["sfreq"]), "ecg_unit": e._orig_units.get("ECG"),
+  "ecg": [round(float(x) * 1e6, 3) for x in e.get_data()[0]],
 }))
 `;
     const py = spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(py.status, py.stderr).toBe(0);
-    const r = JSON.parse(py.stdout) as { ch: string[]; sfreq: number; n: number; meas: string; rr: number[]; hr: number[]; ann: [number, number, string][] };
+    const r = JSON.parse(py.stdout) as { ch: string[]; sfreq: number; n: number; meas: string; rr: number[]; hr: number[]; ann: [number, number, string][]; ecg_ch: string[]; ecg_sfreq: number; ecg_unit: string; ecg: number[] };
     expect(r.ch).toEqual(['RR', 'HR']);
     expect(r.sfreq).toBe(4);
     expect(r.n).toBe(180 * 4);
@@ -139,6 +156,21 @@ print(json.dumps({
     expect(Math.max(...mid)).toBeLessThan(1300);
     const meanRr = orig.reduce((s, b) => s + b.rrMs, 0) / orig.length;
     expect(Math.abs(mid.reduce((s, v) => s + v, 0) / mid.length - meanRr)).toBeLessThan(15);
+    // ECG: its own rate (130 samples per 1-s record), µV (MNE gives volts), every sample exact at
+    // the index of its first sample's session time; zeros between the runs; each run annotated.
+    expect(r.ecg_ch).toEqual(['ECG']);
+    expect(r.ecg_sfreq).toBe(130);
+    expect(r.ecg_unit).toBe('µV'); // MNE recognised the header's "uV" (and scaled to volts)
+    expect(r.ecg.length).toBe(180 * 130);
+    for (const run of ECG_RUNS) {
+      const firstMs = (run[0]?.tMs ?? 0) - (72 * 1000) / 130; // the first frame's first sample
+      const at = Math.round((firstMs / 1000) * 130);
+      expect(r.ecg.slice(at, at + run.length * 73)).toEqual(run.flatMap((f) => f.uv));
+      expect(r.ecg[at - 1]).toBe(0);
+    }
+    expect(r.ann.filter(([, , t]) => t === 'ECG recorded').map(([o, d]) => [Math.round(o * 130), Math.round(d * 130)])).toEqual(
+      ECG_RUNS.map((run) => [Math.round((((run[0]?.tMs ?? 0) - (72 * 1000) / 130) / 1000) * 130), run.length * 73]),
+    );
   });
 
   it('soothe record: a status line, Ctrl-C ends the session cleanly and the folder is complete', async () => {

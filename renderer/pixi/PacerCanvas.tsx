@@ -21,7 +21,10 @@ interface Props {
   readonly label: string;
 }
 
-const ATTR_EVERY_MS = 250; // data-reward for tests and diagnostics, a few times a second
+const ATTR_EVERY_MS = 250;
+
+/** The lower of two frame-rate caps (0 = none). */
+const capFps = (a: number, b: number): number => (a > 0 && b > 0 ? Math.min(a, b) : Math.max(a, b)); // data-reward for tests and diagnostics, a few times a second
 
 /**
  * Hosts the Pixi Application. It creates the app and destroys it on unmount; the ticker
@@ -32,11 +35,12 @@ export function PacerCanvas({ phaseNow, rewardNow, pacerVisibleNow, reducedMotio
   const host = useRef<HTMLDivElement>(null);
   const props = useRef({ phaseNow, rewardNow, pacerVisibleNow, reducedMotion, style });
   const appRef = useRef<Application | null>(null);
+  const baseFps = useRef(0);
   useEffect(() => {
     props.current = { phaseNow, rewardNow, pacerVisibleNow, reducedMotion, style };
   }, [phaseNow, rewardNow, pacerVisibleNow, reducedMotion, style]);
   useEffect(() => {
-    if (appRef.current?.ticker) appRef.current.ticker.maxFPS = maxFps;
+    if (appRef.current?.ticker) appRef.current.ticker.maxFPS = capFps(maxFps, baseFps.current);
   }, [maxFps]);
 
   useEffect(() => {
@@ -44,13 +48,16 @@ export function PacerCanvas({ phaseNow, rewardNow, pacerVisibleNow, reducedMotio
     if (!el) return;
     const app = new Application();
     const choice = chooseRenderer();
+    baseFps.current = choice.maxFps;
     let scene: PacerScene | undefined;
     let cancelled = false;
     let shown = 0;
     let lastMs = performance.now();
     let lastAttrMs = 0;
+    let drawn = 0;
     const tick = (): void => {
       if (!scene) return;
+      drawn++;
       const p = props.current;
       const nowMs = performance.now();
       shown = easeReward(shown, p.rewardNow?.() ?? 0, nowMs - lastMs);
@@ -59,6 +66,7 @@ export function PacerCanvas({ phaseNow, rewardNow, pacerVisibleNow, reducedMotio
       if (nowMs - lastAttrMs > ATTR_EVERY_MS) {
         lastAttrMs = nowMs;
         app.canvas.dataset.reward = shown.toFixed(2);
+        app.canvas.dataset.frames = String(drawn); // frames drawn so far (benchmarks count drawn frames with it)
       }
     };
     void app
@@ -74,7 +82,8 @@ export function PacerCanvas({ phaseNow, rewardNow, pacerVisibleNow, reducedMotio
         app.canvas.dataset.rendererReason = choice.reason;
         el.appendChild(app.canvas);
         scene = new PacerScene(app);
-        app.ticker.maxFPS = maxFps;
+        app.ticker.maxFPS = capFps(maxFps, choice.maxFps);
+        app.canvas.dataset.maxFps = String(app.ticker.maxFPS);
         appRef.current = app;
         app.ticker.add(tick);
       });

@@ -60,6 +60,7 @@ describe.skipIf(!ready)('soothing-rhythm trainer in Chromium', () => {
     const canvas = page.getByTestId('pacer-canvas');
     expect(await canvas.getAttribute('data-renderer')).toBe('canvas');
     expect(await canvas.getAttribute('data-renderer-reason')).toMatch(/software WebGL.*SwiftShader/i);
+    expect(await canvas.getAttribute('data-max-fps')).toBe('30');
     const note = page.getByTestId('safety-note');
     await expect.poll(() => note.textContent()).toMatch(/stop, let your breath go its own way/);
     await page.getByRole('button', { name: 'I understand' }).click();

@@ -36,7 +36,7 @@ describe('renderer choice', () => {
   });
 
   it('honours ?renderer= before probing', () => {
-    expect(chooseRenderer('?renderer=canvas')).toMatchObject({ renderer: 'canvas', reason: 'forced by ?renderer=canvas' });
+    expect(chooseRenderer('?renderer=canvas')).toMatchObject({ renderer: 'canvas', reason: 'forced by ?renderer=canvas', maxFps: 0 });
     expect(chooseRenderer('?speed=10&renderer=webgl')).toMatchObject({ renderer: 'webgl' });
   });
 });

@@ -4,6 +4,7 @@
  * time of Chromium's whole process tree over the same interval (from /proc; Linux only).
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { launchChromium, HAVE_CHROMIUM, CHROMIUM_MISSING } from '../tests/helpers/chromium';
 import { startWebApp, WEB_BUILT, WEB_MISSING } from '../tests/helpers/web-app';
 import { summarize } from './types';
@@ -11,7 +12,7 @@ import { summarize } from './types';
 const CLK_TCK = 100; // Linux USER_HZ
 
 /** CPU seconds used so far by the Chromium processes below `rootPid` (this Node process). */
-function processTreeCpuS(rootPid: number): number {
+export function processTreeCpuS(rootPid: number): number {
   const parents = new Map<number, number>();
   const cpu = new Map<number, number>();
   const isChromium = new Set<number>();
@@ -80,15 +81,13 @@ export async function measurePacerFrames(opts: FrameOptions): Promise<string> {
     const cpuShare = (processTreeCpuS(pid) - cpu0) / wallS;
     const renderer = await page.evaluate(() => {
       const c = document.querySelector('[data-testid="pacer-canvas"]') as HTMLCanvasElement | null;
-      const gl = c?.getContext('webgl2') ?? c?.getContext('webgl');
-      const ext = gl?.getExtension('WEBGL_debug_renderer_info');
-      return gl ? String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER)) : 'no WebGL context';
+      return c ? `${c.dataset.renderer ?? '?'} (${c.dataset.rendererReason ?? ''})` : 'no pacer canvas';
     });
     const s = summarize(intervals);
     const frameMs = 1000 / 60;
     const dropped = intervals.reduce((n, dt) => n + Math.max(0, Math.round(dt / frameMs) - 1), 0);
     return [
-      `Page: the app's first screen (simulator, pacer, tachogram), 1280×800, headless Chromium, WebGL: ${renderer}.`,
+      `Page: the app's first screen (simulator, pacer, tachogram), 1280×800, headless Chromium; pacer renderer: ${renderer}. Frame intervals are requestAnimationFrame intervals in the page. Load average (1 min) at the end: ${loadavg()[0]?.toFixed(1)} on 2 cores (other work was running).`,
       '',
       '| frames | frame interval median (ms) | p99 (ms) | dropped frames (≥ 1 vsync missed) | Chromium CPU (cores, all processes) |',
       '|---|---|---|---|---|',

@@ -22,6 +22,7 @@ import { createSimulatorSource, type SimulatorSource } from './sources';
 import { computeReward, normalizeRewardLevel, type Reward, type RewardLevel } from '../../shared/reward/compute-reward';
 import { DEFAULT_REWARD_BASELINE, sanitizeBaseline, updateBaseline, type RewardBaseline } from '../../shared/reward/baseline';
 import { computePacerSynchrony, type PacerSynchrony } from '../../shared/reward/pacer-synchrony';
+import { chooseBreathing, summarizeMeasuredBreathing, type BreathingSource, type MeasuredBreath } from '../../shared/reward/measured-breathing';
 import { slowingOptions, slowingPacerRate, startSlowing, stepSlowing, type SlowingOptions, type SlowingState } from '../../shared/pacer/progressive-slowing';
 import { DEFAULT_SOOTHING_PLAN, soothingScript, type SoothingPlan } from '../../shared/pacer/soothing-session';
 import { scriptStateAt, type ScriptEvent, type ScriptState, type SessionScript } from '../../shared/session-script/script';
@@ -77,6 +78,8 @@ export interface TrainerSnapshot {
   readonly soothing: { readonly phaseId: string | null; readonly title: string; readonly instructions: string; readonly remainingS: number; readonly finished: boolean } | null;
   /** False while the pacer rests (settle and rest phases): breathe freely. */
   readonly pacerVisible: boolean;
+  /** Where the reward's breathing rate came from: measured from chest movement (H10) or estimated from RSA (issue 9). */
+  readonly breathingSource?: BreathingSource | null;
   readonly ratings: { readonly before: Ratings | null; readonly after: Ratings | null };
 }
 
@@ -121,6 +124,8 @@ export class Session {
   private readonly subs = new Subscription();
   private sourceSubs = new Subscription();
   private source: BeatSource | null = null;
+  /** Breaths measured by a chest accelerometer, the last two minutes (issue 9). */
+  private chestBreaths: MeasuredBreath[] = [];
   private tach: { tS: number[]; nnMs: number[]; artifactMs: (number | null)[] } = { tS: [], nnMs: [], artifactMs: [] };
   private live: Live;
   private uiTimer: ReturnType<typeof setInterval> | undefined;
@@ -392,7 +397,14 @@ export class Session {
     if (gapSource.gaps$) this.sourceSubs.add(gapSource.gaps$.subscribe((g) => this.record('gap', { source: source.kind, startMs: g.startMs, endMs: g.endMs, cause: g.cause }, g.startMs)));
     // Breaths measured by a chest accelerometer (Polar H10 PMD), per breath (issue 9).
     const breathSource = source as Partial<{ breaths$: Observable<{ readonly onsetTMs: number; readonly durationMs: number; readonly breathsPerMin: number; readonly depthRelative: number; readonly pacerPhaseDeg: number | null }> }>;
-    if (breathSource.breaths$) this.sourceSubs.add(breathSource.breaths$.subscribe((b) => this.record('breath', { source: 'chest-acc', durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, depthRelative: b.depthRelative, pacerPhaseDeg: b.pacerPhaseDeg }, b.onsetTMs)));
+    this.chestBreaths = [];
+    if (breathSource.breaths$)
+      this.sourceSubs.add(
+        breathSource.breaths$.subscribe((b) => {
+          this.chestBreaths = [...this.chestBreaths.filter((x) => x.onsetTMs > b.onsetTMs - 120_000), b];
+          this.record('breath', { source: 'chest-acc', durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, depthRelative: b.depthRelative, pacerPhaseDeg: b.pacerPhaseDeg }, b.onsetTMs);
+        }),
+      );
     if (ppgSamples$) this.sourceSubs.add(ppgSamples$.subscribe((b) => this.onPpgSamples(b)));
   }
 
@@ -493,9 +505,12 @@ export class Session {
     }
     const tMs = this.tach.tS.map((t) => t * 1000);
     const synchrony = computePacerSynchrony(tMs, this.tach.nnMs, this.schedule, m.tMs - 60_000, m.tMs);
+    // Breathing measured from chest movement wins over the RSA estimate (issue 9).
+    const breathing = chooseBreathing(summarizeMeasuredBreathing(this.chestBreaths, m.tMs), m.rsa?.breathsPerMin ?? null);
     const reward = computeReward(
       {
-        measuredBreathsPerMin: m.rsa?.breathsPerMin ?? null,
+        measuredBreathsPerMin: breathing.breathsPerMin,
+        breathPhaseScore: breathing.phaseScore,
         pacerBreathsPerMin: this.pacerSettings.breathsPerMin,
         peakToTroughBpm: m.rsa?.peakToTroughBpm ?? null,
         synchrony: synchrony?.strength ?? null,
@@ -505,10 +520,10 @@ export class Session {
       this.trainer.baseline,
       this.trainer.level,
     );
-    this.trainer = { ...this.trainer, reward, synchrony };
+    this.trainer = { ...this.trainer, reward, synchrony, breathingSource: breathing.source };
     if (reward.value !== null) {
       const { value, rateScore, amplitudeScore, synchronyScore, coherenceScore, level } = reward;
-      this.record('reward', { value, rateScore, amplitudeScore, synchronyScore, coherenceScore, level, synchrony: synchrony?.strength ?? null, lagDeg: synchrony?.lagDeg ?? null, pacerBreathsPerMin: this.pacerSettings.breathsPerMin }, m.tMs);
+      this.record('reward', { value, rateScore, amplitudeScore, synchronyScore, coherenceScore, level, synchrony: synchrony?.strength ?? null, lagDeg: synchrony?.lagDeg ?? null, pacerBreathsPerMin: this.pacerSettings.breathsPerMin, breathingSource: breathing.source, breathsPerMin: breathing.breathsPerMin, phaseScore: reward.phaseScore }, m.tMs);
     }
   }
 

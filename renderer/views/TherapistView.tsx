@@ -8,6 +8,10 @@ import { Tachogram } from '../components/Tachogram';
 import { SourcePanel } from '../components/SourcePanel';
 import { ClientPanel } from '../components/ClientPanel';
 import { ScriptEditor } from '../components/ScriptEditor';
+import { RatingsForm } from '../components/RatingsForm';
+import { REWARD_LEVELS, normalizeRewardLevel } from '../../shared/reward/compute-reward';
+import type { PacerStyle } from '../../shared/types/settings';
+import type { DisplayInfo } from '../../shared/types/client-view';
 import type { SessionScript } from '../../shared/session-script/script';
 import { auditTime, map } from 'rxjs';
 import type { PmdState, WebBluetoothHr } from '../devices/web-bluetooth-hr';
@@ -28,6 +32,12 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
   const publisher = useMemo(() => new ClientPublisher(api, session, runner), [api, session, runner]);
   const script = useSyncExternalStore(runner.state.subscribe, runner.state.get);
   const [eyesClosed, setEyesClosed] = useState(false);
+  const [style, setStyle] = useState<PacerStyle>('orb');
+  const [audioOn, setAudioOn] = useState(false);
+  const [volume, setVolume] = useState(0.5);
+  const [displays, setDisplays] = useState<readonly DisplayInfo[]>([]);
+  const [displayId, setDisplayId] = useState<number | undefined>(undefined);
+  const [ratingsFor, setRatingsFor] = useState<'before' | 'after' | null>(null);
   const [showCaption, setShowCaption] = useState(true);
   const [markerLabel, setMarkerLabel] = useState('');
   const [notes, setNotes] = useState('');
@@ -38,10 +48,11 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
   const [strap, setStrap] = useState<WebBluetoothHr | null>(null);
   const [pmd, setPmd] = useState<PmdState | null>(null);
   const allScripts = [...BUILTIN_SCRIPTS, ...ownScripts];
-  const ids = { script: useId(), rate: useId(), ratio: useId(), marker: useId(), notes: useId() };
+  const ids = { script: useId(), rate: useId(), ratio: useId(), marker: useId(), notes: useId(), style: useId(), vol: useId(), level: useId(), display: useId() };
 
   useEffect(() => {
     void api.invoke('scripts:list').then((r) => r.ok && setOwnScripts(r.value));
+    void api.invoke('displays:list').then((r) => r.ok && setDisplays(r.value));
   }, [api]);
 
   // Polar H10 raw streams (issue 9): state at most twice a second; the traces draw themselves.
@@ -80,7 +91,7 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
   };
   const openClient = async (): Promise<void> => {
     setClientMsg(null);
-    const r = await api.invoke('client:open-window', {});
+    const r = await api.invoke('client:open-window', displayId === undefined ? {} : { displayId });
     if (r.ok) return;
     // Browser edition: a second window of this page, on the same services (token carried in the fragment).
     const url = new URL(location.href);
@@ -174,6 +185,23 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
           </>
         )}
         <ClientPanel api={api} session={session} onClient={() => void publisher.publish()} />
+        <div className="buttons">
+          <button type="button" onClick={() => setRatingsFor('before')} disabled={ui.trainer.ratings.before !== null}>
+            {ui.trainer.ratings.before ? 'Rated before ✓' : 'Self-ratings before'}
+          </button>
+          <button type="button" onClick={() => setRatingsFor('after')} disabled={ui.trainer.ratings.after !== null}>
+            {ui.trainer.ratings.after ? 'Rated after ✓' : 'Self-ratings after'}
+          </button>
+        </div>
+        {ratingsFor ? (
+          <RatingsForm
+            when={ratingsFor}
+            onDone={(r) => {
+              if (r) session.recordRatings(ratingsFor, r);
+              setRatingsFor(null);
+            }}
+          />
+        ) : null}
         <button type="button" onClick={() => void finish()}>
           Finish and show the report
         </button>
@@ -198,6 +226,66 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
           />{' '}
           Eyes-closed mode (screen dimmed)
         </label>
+        {displays.length > 1 ? (
+          <>
+            <label htmlFor={ids.display}>Client screen on</label>
+            <select id={ids.display} value={displayId ?? ''} onChange={(e) => setDisplayId(e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))}>
+              <option value="">the other display</option>
+              {displays.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.label} ({d.width}×{d.height}){d.primary ? ', this screen' : ''}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : null}
+        <label htmlFor={ids.style}>Pacer style</label>
+        <select
+          id={ids.style}
+          value={style}
+          onChange={(e) => {
+            const v = e.currentTarget.value === 'wave' ? 'wave' : 'orb';
+            setStyle(v);
+            publisher.setOptions({ style: v });
+          }}
+        >
+          <option value="orb">Breathing orb</option>
+          <option value="wave">Flowing horizon</option>
+        </select>
+        <label>
+          <input
+            type="checkbox"
+            checked={audioOn}
+            onChange={(e) => {
+              setAudioOn(e.currentTarget.checked);
+              publisher.setOptions({ audioOn: e.currentTarget.checked });
+            }}
+          />{' '}
+          Breath sound on the client screen
+        </label>
+        <label htmlFor={ids.vol}>
+          Volume <output>{Math.round(volume * 100)}</output> %
+        </label>
+        <input
+          id={ids.vol}
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={volume}
+          onChange={(e) => {
+            setVolume(Number(e.currentTarget.value));
+            publisher.setOptions({ audioVolume: Number(e.currentTarget.value) });
+          }}
+        />
+        <label htmlFor={ids.level}>Challenge level (how much it takes for the reward to grow)</label>
+        <select id={ids.level} value={ui.trainer.level} onChange={(e) => session.setRewardLevel(normalizeRewardLevel(Number(e.currentTarget.value)))}>
+          {([1, 2, 3, 4] as const).map((l) => (
+            <option key={l} value={l}>
+              {l}: {REWARD_LEVELS[l].name}
+            </option>
+          ))}
+        </select>
         <label>
           <input
             type="checkbox"
@@ -235,8 +323,14 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
           <p>
             Reward <strong aria-label="Reward" data-testid="console-reward">{reward?.value === null || reward === null ? 'collecting…' : fmt((reward.value ?? 0) * 100)}</strong>
             {reward && reward.value !== null
-              ? ` (rate ${fmt((reward.rateScore ?? 0) * 100)}, amplitude ${fmt((reward.amplitudeScore ?? 0) * 100)}, synchrony ${fmt((reward.synchronyScore ?? 0) * 100)}, coherence ${fmt((reward.coherenceScore ?? 0) * 100)})`
+              ? ` (rate ${fmt((reward.rateScore ?? 0) * 100)}${reward.phaseScore !== null ? `, timing ${fmt(reward.phaseScore * 100)}` : ''}, amplitude ${fmt((reward.amplitudeScore ?? 0) * 100)}, synchrony ${fmt((reward.synchronyScore ?? 0) * 100)}, coherence ${fmt((reward.coherenceScore ?? 0) * 100)})`
               : ''}
+            {reward && reward.value !== null && ui.trainer.breathingSource ? (
+              <span className="muted" data-testid="reward-breathing-source">
+                {' '}
+                · breathing {ui.trainer.breathingSource === 'chest-acc' ? '(measured from chest movement)' : '(estimated from heart rhythm)'}
+              </span>
+            ) : null}
           </p>
           <p>
             Session clock <strong data-testid="session-clock">{mmss(ui.sessionS)}</strong>

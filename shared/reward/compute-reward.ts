@@ -17,7 +17,12 @@
  *    near(peak) = 1 / (1 + (Δpeak / tol)²), Δpeak = |coherence peak − pacer| in breaths/min.
  *    Why: one smooth dominant rhythm is the classic biofeedback target (McCraty et al. 2009);
  *    it counts at the rhythm the pacer guides: a smooth peak from fast regular breathing is not the aim.
- *  reward = 0.30·rateScore + 0.35·followScore + 0.35·coherenceScore
+ *  - breathing measured by a chest accelerometer (Polar H10), when present (measured-breathing.ts):
+ *    its rate replaces the RSA estimate in rateScore, and its phase against the pacer gives
+ *    phaseScore (0–1: breathing in with the pacer, consistently); the breathing term is then
+ *    breathScore = (rateScore + phaseScore) / 2, else breathScore = rateScore.
+ *    Why: with the breath itself measured, following the pacer means both its tempo and its timing.
+ *  reward = 0.30·breathScore + 0.35·followScore + 0.35·coherenceScore
  * Weights are renormalised over the inputs present (a missing input is "collecting", never 0).
  * Relative to the person: amplitude and coherence are compared with their own baseline
  * (reward/baseline.ts), so a person with naturally small HRV is rewarded for their own growth.
@@ -38,8 +43,10 @@ export const REWARD_LEVELS: Readonly<Record<RewardLevel, { readonly name: string
 export const REWARD_WEIGHTS = { rate: 0.3, follow: 0.35, coherence: 0.35 } as const;
 
 export interface RewardInputs {
-  /** Breathing rate from RSA, breaths/min. */
+  /** Breathing rate, breaths/min: measured from chest movement when available, else estimated from RSA. */
   readonly measuredBreathsPerMin: number | null;
+  /** Measured breathing's phase score against the pacer, 0–1 (measured-breathing.ts); absent/null without a chest sensor. */
+  readonly breathPhaseScore?: number | null;
   /** Pacer rate now, breaths/min. */
   readonly pacerBreathsPerMin: number;
   /** RSA peak-to-trough heart rate, beats/min. */
@@ -56,6 +63,8 @@ export interface Reward {
   /** 0–1, null while every input is still collecting. */
   readonly value: number | null;
   readonly rateScore: number | null;
+  /** Breathing in with the pacer (measured breathing only), 0–1; null without it. */
+  readonly phaseScore: number | null;
   readonly amplitudeScore: number | null;
   readonly synchronyScore: number | null;
   readonly followScore: number | null;
@@ -80,10 +89,12 @@ export function computeReward(i: RewardInputs, baseline: RewardBaseline, level: 
   const base = Math.max(0.05, baseline.coherence);
   const near = ok(i.coherencePeakBreathsPerMin) ? 1 / (1 + ((i.coherencePeakBreathsPerMin - i.pacerBreathsPerMin) / L.rateTolBreathsPerMin) ** 2) : 1;
   const coherenceScore = ok(i.coherence) ? clamp01(((i.coherence - base) / (Math.max(L.coherenceFull, 2 * base) - base)) * near) : null;
+  const phaseScore = ok(i.breathPhaseScore ?? null) ? clamp01(i.breathPhaseScore as number) : null;
+  const breathScore = rateScore !== null && phaseScore !== null ? (rateScore + phaseScore) / 2 : (rateScore ?? phaseScore);
   let sum = 0;
   let w = 0;
-  if (rateScore !== null) {
-    sum += REWARD_WEIGHTS.rate * rateScore;
+  if (breathScore !== null) {
+    sum += REWARD_WEIGHTS.rate * breathScore;
     w += REWARD_WEIGHTS.rate;
   }
   if (followScore !== null) {
@@ -94,7 +105,7 @@ export function computeReward(i: RewardInputs, baseline: RewardBaseline, level: 
     sum += REWARD_WEIGHTS.coherence * coherenceScore;
     w += REWARD_WEIGHTS.coherence;
   }
-  return { value: w > 0 ? clamp01(sum / w) : null, rateScore, amplitudeScore, synchronyScore, followScore, coherenceScore, level };
+  return { value: w > 0 ? clamp01(sum / w) : null, rateScore, phaseScore, amplitudeScore, synchronyScore, followScore, coherenceScore, level };
 }
 
 /**

@@ -45,6 +45,29 @@ export function ClientPanel({ api, session, onClient }: { readonly api: SootheAp
     if (all.ok) setClients(all.value);
   };
 
+  const exportRecord = async (): Promise<void> => {
+    if (!current) return;
+    const r = await api.invoke('clients:export', current.code);
+    if (!r.ok) return setError(r.error);
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([r.value.json], { type: 'application/json' }));
+    a.download = r.value.fileName;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
+
+  const deleteRecord = async (): Promise<void> => {
+    if (!current) return;
+    // The record only: the sessions themselves stay in the library (delete them there).
+    if (!window.confirm(`Delete the client record ${current.code}? Its sessions stay in the Sessions library.`)) return;
+    const r = await api.invoke('clients:delete', current.code);
+    if (!r.ok) return setError(r.error);
+    setCurrent(null);
+    onClient(null);
+    const all = await api.invoke('clients:list');
+    if (all.ok) setClients(all.value);
+  };
+
   const rememberPacer = async (): Promise<void> => {
     if (!current) return;
     const saved = await api.invoke('clients:save', { code: current.code, pacer: session.pacerSettings });
@@ -60,9 +83,17 @@ export function ClientPanel({ api, session, onClient }: { readonly api: SootheAp
             Client <strong>{current.code}</strong>
             {current.resonanceBreathsPerMin ? ` · resonance ${current.resonanceBreathsPerMin} /min` : ''}
           </p>
-          <button type="button" onClick={() => void rememberPacer()}>
-            Remember this pacer for {current.code}
-          </button>
+          <div className="buttons">
+            <button type="button" onClick={() => void rememberPacer()}>
+              Remember this pacer for {current.code}
+            </button>
+            <button type="button" onClick={() => void exportRecord()}>
+              Export the record
+            </button>
+            <button type="button" onClick={() => void deleteRecord()}>
+              Delete the record…
+            </button>
+          </div>
           {history.length > 0 ? (
             <table className="compare-table">
               <caption>Earlier sessions</caption>

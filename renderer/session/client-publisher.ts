@@ -5,19 +5,22 @@
  */
 import type { SootheApi } from '../../shared/ipc/contract';
 import type { ClientViewState } from '../../shared/types/client-view';
+import type { PacerStyle } from '../../shared/types/settings';
 import type { Session } from './session';
 import type { ScriptRunner } from './script-runner';
 
 export interface ClientScreenOptions {
   readonly eyesClosed: boolean;
   readonly showCaption: boolean;
-  readonly style: string;
+  readonly style: PacerStyle;
+  readonly audioOn: boolean;
+  readonly audioVolume: number;
 }
 
 export class ClientPublisher {
   private seq = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
-  private options: ClientScreenOptions = { eyesClosed: false, showCaption: true, style: 'orb' };
+  private options: ClientScreenOptions = { eyesClosed: false, showCaption: true, style: 'orb', audioOn: false, audioVolume: 0.5 };
   private ended = false;
   /** Session time origin on the epoch clock, fixed for this session. */
   private readonly sessionEpochStartMs: number;
@@ -64,6 +67,7 @@ export class ClientPublisher {
       reward: ui.trainer.reward?.value ?? null,
       eyesClosed: this.options.eyesClosed,
       style: this.options.style,
+      audio: { on: this.options.audioOn, volume: this.options.audioVolume },
       ended: this.ended || st.finished,
       seq: ++this.seq,
     };

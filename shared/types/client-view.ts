@@ -1,4 +1,5 @@
 import type { PacerSchedule } from '../pacer/phase';
+import type { PacerStyle } from './settings';
 
 /**
  * What the client's screen shows, published by the therapist console and relayed by the main
@@ -19,8 +20,9 @@ export interface ClientViewState {
   /** Reward signal 0–1 (the scene warms and brightens as it rises), null when unknown. */
   readonly reward: number | null;
   readonly eyesClosed: boolean;
-  /** Pacer style id (renderer/pixi styles). */
-  readonly style: string;
+  readonly style: PacerStyle;
+  /** Breath sound on the client's computer (always on with the eyes closed), volume 0–1. */
+  readonly audio: { readonly on: boolean; readonly volume: number };
   readonly ended: boolean;
   /** Increments with each publication, so a late message never overwrites a newer one. */
   readonly seq: number;

@@ -57,6 +57,11 @@ describe.skipIf(!ready)('therapist console and client view in Chromium', () => {
     await consolePage.getByLabel(/Client code/).fill('C-014');
     await consolePage.getByRole('button', { name: 'Use this client' }).click();
     await expect.poll(() => consolePage.getByTestId('client-code').textContent()).toContain('C-014');
+    // Before/after self-ratings, recorded with the session.
+    await consolePage.getByRole('button', { name: 'Self-ratings before' }).click();
+    await consolePage.getByTestId('ratings-before').getByLabel(/How calm/).fill('3');
+    await consolePage.getByTestId('ratings-before').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => consolePage.getByRole('button', { name: 'Rated before ✓' }).count()).toBe(1);
     await consolePage.getByRole('button', { name: 'Start the script' }).click();
     await expect.poll(() => consolePage.getByTestId('script-phase').textContent()).toContain('Settling');
     await expect.poll(() => clientPage.getByTestId('client-caption').textContent()).toBe('Settling');
@@ -76,6 +81,12 @@ describe.skipIf(!ready)('therapist console and client view in Chromium', () => {
     await expect.poll(() => clientPage.getByRole('img', { name: /Breathing pacer at 5.5 breaths per minute/ }).count(), { timeout: 3000 }).toBe(1);
     const followMs = Date.now() - t0;
     console.info(`client view followed the console's pacer change in ${followMs} ms (poll resolution)`);
+
+    // Breath sound on the client's screen: its AudioContext runs there, not on the console.
+    await consolePage.getByLabel('Breath sound on the client screen').check();
+    await expect.poll(() => client.getAttribute('data-audio'), { timeout: 5000 }).toBe('running');
+    await consolePage.getByLabel('Breath sound on the client screen').uncheck();
+    await expect.poll(() => client.getAttribute('data-audio'), { timeout: 5000 }).toBe('off');
 
     await consolePage.getByLabel('Eyes-closed mode (screen dimmed)').check();
     await expect.poll(async () => (await client.getAttribute('class')) ?? '').toContain('eyes-closed');
@@ -113,6 +124,7 @@ describe.skipIf(!ready)('therapist console and client view in Chromium', () => {
     expect(markers).toContain('Tearful, then settled');
     expect(await report.textContent()).toContain('Found the slower rhythm after about a minute.');
     expect(await report.textContent()).toContain('client C-014');
+    expect(await report.textContent()).toContain('before: calm 3/10');
     writeFileSync(join(ARTIFACTS, 'report.png'), await consolePage.screenshot({ fullPage: true }));
 
     // Print to PDF (the print stylesheet), then render the PDF in Chromium and read its pages.

@@ -25,9 +25,9 @@ export function ClientPanel({ api, session, onClient }: { readonly api: SootheAp
   useEffect(() => {
     if (!current || current.sessionIds.length === 0) return setHistory([]);
     void api.invoke('sessions:list').then((r) => {
-      if (r.ok) setHistory(r.value.filter((s) => current.sessionIds.includes(s.id)));
+      if (r.ok) setHistory(r.value.filter((s) => current.sessionIds.includes(s.id) && s.id !== session.recordingId));
     });
-  }, [api, current]);
+  }, [api, current, session]);
 
   const choose = async (c: string): Promise<void> => {
     setError(null);

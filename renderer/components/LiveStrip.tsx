@@ -60,6 +60,7 @@ export function LiveStrip({ source$, windowMs, capacity, label, height = 80, ref
       );
     const reduced = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
     const everyMs = 1000 / Math.max(0.2, reduced ? Math.min(1, redrawHz) : redrawHz);
+    let colours: { trace: string; ref: string; mark: string } | null = null; // read once (a style read forces a recalc)
     const draw = (): void => {
       const cv = canvas.current;
       if (!cv || !dirty || n === 0) return;
@@ -71,8 +72,11 @@ export function LiveStrip({ source$, windowMs, capacity, label, height = 80, ref
       if (cv.height !== h) cv.height = h;
       const ctx = cv.getContext('2d');
       if (!ctx) return;
-      const css = getComputedStyle(cv);
-      const colour = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+      if (!colours) {
+        const css = getComputedStyle(cv);
+        const colour = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+        colours = { trace: colour('--accent', '#7fc8c0'), ref: colour('--muted', '#9fb3c8'), mark: colour('--warm', '#f3c98b') };
+      }
       ctx.clearRect(0, 0, w, h);
       const newest = t[(n - 1) % capacity] as number;
       const from = newest - windowMs;
@@ -94,7 +98,7 @@ export function LiveStrip({ source$, windowMs, capacity, label, height = 80, ref
       const top = marks$ ? 9 * dpr : pad;
       const ref = refFn.current;
       if (ref) {
-        ctx.strokeStyle = colour('--muted', '#9fb3c8');
+        ctx.strokeStyle = colours.ref;
         ctx.globalAlpha = 0.5;
         ctx.lineWidth = 1.5 * dpr;
         ctx.beginPath();
@@ -106,7 +110,7 @@ export function LiveStrip({ source$, windowMs, capacity, label, height = 80, ref
         ctx.stroke();
         ctx.globalAlpha = 1;
       }
-      ctx.strokeStyle = colour('--warm', '#f3c98b');
+      ctx.strokeStyle = colours.mark;
       ctx.lineWidth = 1 * dpr;
       let ticks = 0;
       for (const m of marks) {
@@ -119,7 +123,7 @@ export function LiveStrip({ source$, windowMs, capacity, label, height = 80, ref
         ctx.stroke();
       }
       if (start >= n || !(hi > lo)) return;
-      ctx.strokeStyle = colour('--accent', '#7fc8c0');
+      ctx.strokeStyle = colours.trace;
       ctx.lineWidth = 1.5 * dpr;
       ctx.beginPath();
       for (let i = start; i < n; i++) {

@@ -472,6 +472,7 @@ export class WebBluetoothHr implements BeatSource {
   private recentPeaksMs: number[] = [];
   private recentRr: RrInterval[] = [];
   private nextQualityMs = 0;
+  private lastEcgMs: number | null = null;
 
   private setPmd(patch: Partial<PmdState>): void {
     if (!this.stopped) this.pmdState.next({ ...this.pmdState.value, ...patch });
@@ -537,6 +538,9 @@ export class WebBluetoothHr implements BeatSource {
     this.ecgOffsetMs ??= e.arrivalMs - nsToMs(last);
     const offset = this.ecgOffsetMs;
     const det = (this.ecgDetector ??= new EcgRPeakDetector({ sampleRateHz: ECG_RATE_HZ }));
+    // A lost frame (a jump of more than 1.5 sample periods): the detector starts afresh after it.
+    const firstNs = e.sampleTimestampsNs[0];
+    if (firstNs !== undefined && this.lastEcgMs !== null && nsToMs(firstNs) + offset - this.lastEcgMs > 1.5 * (1000 / ECG_RATE_HZ)) det.reset();
     const tMs: number[] = [];
     let found = 0;
     microVolts.forEach((uv, i) => {
@@ -550,6 +554,7 @@ export class WebBluetoothHr implements BeatSource {
         this.rPeakSubject.next(p);
       }
     });
+    this.lastEcgMs = tMs[tMs.length - 1] ?? this.lastEcgMs;
     this.ecgChunks.next({ tMs, microVolts: microVolts.slice(0, tMs.length) });
     const patch: { ecgSamples: number; rPeaks: number; ecgQuality?: EcgRrQuality | null } = { ecgSamples: this.pmdState.value.ecgSamples + microVolts.length, rPeaks: this.pmdState.value.rPeaks + found };
     const now = tMs[tMs.length - 1];
@@ -581,6 +586,7 @@ export class WebBluetoothHr implements BeatSource {
       if (kind === 'ecg') {
         this.ecgDetector = null;
         this.ecgOffsetMs = null;
+        this.lastEcgMs = null;
         this.recentPeaksMs = [];
         this.recentRr = [];
         this.nextQualityMs = 0;

@@ -92,3 +92,74 @@ export const ecgBench: BenchSection = {
     ].join('\n');
   },
 };
+
+/**
+ * The therapist console while a Polar H10 streams raw ECG, in headless Chromium with the strap
+ * emulator: main-thread busy time (CDP Performance.getMetrics TaskDuration and ScriptDuration)
+ * over 20 s with heart rate only, then 20 s with raw ECG streaming (frames decoded, R-peaks,
+ * the strap-RR check, the live ECG strip redrawn at 4 Hz). Both include the emulation itself
+ * (each notification is delivered by page script through the read workaround).
+ */
+export const ecgConsoleBench: BenchSection = {
+  id: 'ecg-console',
+  title: 'Therapist console with a Polar H10 streaming raw ECG: main-thread cost in Chromium',
+  async run() {
+    const { HAVE_CHROMIUM, CHROMIUM_MISSING, launchChromium } = await import('../tests/helpers/chromium');
+    const { WEB_BUILT, WEB_MISSING, startWebApp } = await import('../tests/helpers/web-app');
+    const { BLE_CHROMIUM_ARGS, BleStrapEmulator } = await import('../tests/helpers/ble-strap-emulator');
+    const { ecgFrameBytes, ECG_FRAME_SAMPLES } = await import('../tests/fixtures/h10-ecg-frames');
+    if (!HAVE_CHROMIUM || !WEB_BUILT) return `Not measured: ${!HAVE_CHROMIUM ? CHROMIUM_MISSING : WEB_MISSING}.\n`;
+    const app = await startWebApp();
+    const browser = await launchChromium({ args: BLE_CHROMIUM_ARGS });
+    const rows: string[] = [];
+    const load0 = loadavg()[0] ?? 0;
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+      await page.goto(app.url.replace('/#', '/?view=therapist&speed=1#'));
+      const emu = await BleStrapEmulator.start(browser, page, { name: 'Polar H10 0B0E0C0D', battery: 80, pmd: true });
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const metrics = async (): Promise<Record<string, number>> => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [m.name, m.value]));
+      emu.answerNextPrompt('select');
+      await page.getByRole('button', { name: /^Connect/ }).click();
+      await page.getByRole('button', { name: 'Stream raw ECG' }).waitFor({ timeout: 15_000 });
+      const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+      const period = async (label: string, withEcg: boolean, k0: number): Promise<number> => {
+        const events: { atMs: number; send: () => Promise<void> }[] = [];
+        let frames = 0;
+        if (withEcg) for (let k = 0; ((k + 1) * ECG_FRAME_SAMPLES * 1000) / 130 <= 20_000; k++, frames++) events.push({ atMs: ((k + 1) * ECG_FRAME_SAMPLES * 1000) / 130, send: () => emu.sendPmdFrame(ecgFrameBytes(k0 + k)) });
+        for (let m = 0; m < 20; m++) events.push({ atMs: 520 + m * 1000, send: () => emu.sendNotification(Uint8Array.of(0x10, 60, 0x00, 0x04)) });
+        events.sort((a, b) => a.atMs - b.atMs);
+        const before = await metrics();
+        const t0 = performance.now();
+        for (const e of events) {
+          await sleep(e.atMs - (performance.now() - t0));
+          await e.send();
+        }
+        await sleep(20_000 - (performance.now() - t0));
+        const after = await metrics();
+        const wallS = (performance.now() - t0) / 1000;
+        const d = (name: string): number => (after[name] ?? 0) - (before[name] ?? 0);
+        rows.push(`| ${label} | ${wallS.toFixed(1)} | ${frames} | ${((100 * d('TaskDuration')) / wallS).toFixed(1)} | ${((100 * d('ScriptDuration')) / wallS).toFixed(1)} | ${((100 * (d('LayoutDuration') + d('RecalcStyleDuration'))) / wallS).toFixed(2)} | ${(d('JSHeapUsedSize') / 1e6).toFixed(1)} |`);
+        return frames;
+      };
+      await period('heart rate only (1 notification/s)', false, 0);
+      await page.getByRole('button', { name: 'Stream raw ECG' }).click();
+      await page.getByTestId('ecg-panel').waitFor({ timeout: 10_000 });
+      await period('heart rate + raw ECG (130 Hz, 73-sample frames), ECG strip and check on screen', true, 0);
+      await emu.stop();
+    } finally {
+      await browser.close();
+      await app.stop();
+    }
+    const load1 = loadavg()[0] ?? 0;
+    return [
+      `Load average ${load0.toFixed(2)} → ${load1.toFixed(2)} on 2 cores shared with other work; one run each (numbers vary with the load).`,
+      '',
+      '| 20 s of | wall s | ECG frames | main thread busy % (TaskDuration) | script % | layout + style % | JS heap change MB |',
+      '|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n');
+  },
+};

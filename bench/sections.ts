@@ -8,6 +8,6 @@ import { bleBench } from './ble.bench';
 import { recordingBench } from './recording.bench';
 import { lslBench } from './lsl.bench';
 import { respAccBench } from './resp-acc.bench';
-import { ecgBench } from './ecg.bench';
+import { ecgBench, ecgConsoleBench } from './ecg.bench';
 
-export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench, lslBench, respAccBench, ecgBench];
+export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench, lslBench, respAccBench, ecgBench, ecgConsoleBench];

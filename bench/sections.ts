@@ -9,5 +9,6 @@ import { recordingBench } from './recording.bench';
 import { lslBench } from './lsl.bench';
 import { respAccBench } from './resp-acc.bench';
 import { ecgBench, ecgConsoleBench } from './ecg.bench';
+import { trainerBench } from './trainer.bench';
 
-export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench, lslBench, respAccBench, ecgBench, ecgConsoleBench];
+export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench, lslBench, respAccBench, ecgBench, ecgConsoleBench, trainerBench];

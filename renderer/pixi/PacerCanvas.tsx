@@ -50,6 +50,7 @@ export function PacerCanvas({ phaseNow, rewardNow, pacerVisibleNow, reducedMotio
     const choice = chooseRenderer();
     baseFps.current = choice.maxFps;
     let scene: PacerScene | undefined;
+    let ro: ResizeObserver | undefined;
     let cancelled = false;
     let shown = 0;
     let lastMs = performance.now();
@@ -82,6 +83,9 @@ export function PacerCanvas({ phaseNow, rewardNow, pacerVisibleNow, reducedMotio
         app.canvas.dataset.rendererReason = choice.reason;
         el.appendChild(app.canvas);
         scene = new PacerScene(app);
+        // Pixi's resizeTo follows window resizes only; the host also grows and shrinks on its own (focus mode).
+        ro = new ResizeObserver(() => app.queueResize());
+        ro.observe(el);
         app.ticker.maxFPS = capFps(maxFps, choice.maxFps);
         app.canvas.dataset.maxFps = String(app.ticker.maxFPS);
         appRef.current = app;
@@ -90,6 +94,7 @@ export function PacerCanvas({ phaseNow, rewardNow, pacerVisibleNow, reducedMotio
     return () => {
       cancelled = true;
       appRef.current = null;
+      ro?.disconnect();
       if (scene) {
         app.ticker.remove(tick);
         scene.destroy();

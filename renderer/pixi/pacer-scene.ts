@@ -30,7 +30,8 @@ const SUN_LAYERS = [1, 0.75, 0.5] as const; // warm light above the horizon, rad
 /** Wave geometry: two periods over WAVE_UNIT_W px, drawn once, moved sideways to flow. */
 const WAVE_UNIT_W = 1024;
 const WAVE_UNIT_H = 1024;
-const WAVE_FLOW_PX_PER_S = 18; // slow drift of the horizon, unit px per second
+const WAVE_FLOW_PX_PER_S = 18;
+const WAVE_OVERLAP = 8; // unit px each wave copy reaches into its neighbour // slow drift of the horizon, unit px per second
 
 export interface SceneFrame {
   /** Wall-clock time, ms (drives the slow flow of waves and motes, not the breath). */
@@ -45,12 +46,14 @@ export interface SceneFrame {
 }
 
 function waveShape(g: Graphics, amp: number, color: number, alpha: number): Graphics {
-  g.moveTo(0, WAVE_UNIT_H);
-  for (let x = 0; x <= WAVE_UNIT_W; x += 8) {
+  // A little wider than one period, so neighbouring copies overlap and no seam shows where they meet
+  // (the fill is opaque, so the overlap is invisible).
+  g.moveTo(-WAVE_OVERLAP, WAVE_UNIT_H);
+  for (let x = -WAVE_OVERLAP; x <= WAVE_UNIT_W + WAVE_OVERLAP; x += 8) {
     const u = x / WAVE_UNIT_W;
     g.lineTo(x, amp * (Math.sin(4 * Math.PI * u) * 0.7 + Math.sin(8 * Math.PI * u + 1) * 0.3));
   }
-  g.lineTo(WAVE_UNIT_W, WAVE_UNIT_H).closePath().fill({ color, alpha });
+  g.lineTo(WAVE_UNIT_W + WAVE_OVERLAP, WAVE_UNIT_H).closePath().fill({ color, alpha });
   return g;
 }
 
@@ -86,8 +89,8 @@ export class PacerScene {
     this.orbGroup.addChild(this.glow, this.guide, this.orb);
     // Each wave layer holds two copies side by side, so sliding by one copy's width loops seamlessly.
     for (const [layer, color, alpha, amp] of [
-      [this.waveBack, PACER_COLORS.waveBack, 0.8, 26],
-      [this.waveFront, 0xffffff, 0.92, 18], // white, coloured by tint (teal, warming with the reward)
+      [this.waveBack, PACER_COLORS.waveBack, 1, 26],
+      [this.waveFront, 0xffffff, 1, 18], // white, coloured by tint (teal, warming with the reward)
     ] as const) {
       for (let c = 0; c < 2; c++) layer.addChild(waveShape(new Graphics(), amp, color, alpha)).x = c * WAVE_UNIT_W;
     }

@@ -156,6 +156,8 @@ describe.skipIf(!ready)('soothing-rhythm trainer in Chromium', () => {
     const box = await pacer.boundingBox();
     expect(box?.width).toBe(1100);
     expect(box?.height).toBe(760);
+    // The scene itself follows: the canvas grows to the whole screen.
+    await expect.poll(async () => (await page.getByTestId('pacer-canvas').boundingBox())?.width).toBe(1100);
     writeFileSync(join(ARTIFACTS, 'focus-wave.png'), await page.screenshot());
     await page.keyboard.press('Escape');
     await expect.poll(() => pacer.getAttribute('data-focus')).toBe('off');

@@ -89,7 +89,16 @@ export class SettingsStore {
     return this.current;
   }
 
-  async set(patch: Partial<Settings>): Promise<Settings> {
+  /** Changes are applied one after another, so two quick changes never overwrite each other. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  set(patch: Partial<Settings>): Promise<Settings> {
+    const next = this.queue.then(() => this.apply(patch));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async apply(patch: Partial<Settings>): Promise<Settings> {
     const base = await this.get();
     const merged = sanitizeSettings({ ...base, ...patch, pacer: { ...base.pacer, ...(patch.pacer ?? {}) }, trainer: { ...base.trainer, ...(patch.trainer ?? {}) } });
     await mkdir(this.dir, { recursive: true });

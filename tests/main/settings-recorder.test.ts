@@ -39,3 +39,14 @@ describe('Recorder', () => {
     await expect(rec.append(sessionId, [])).rejects.toThrow(/no open recording/);
   });
 });
+
+describe('SettingsStore under concurrent changes', () => {
+  it('applies two simultaneous changes one after the other (neither is lost)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soothe-settings-'));
+    const store = new SettingsStore(dir);
+    await Promise.all([store.set({ pacer: { ...DEFAULT_SETTINGS.pacer, breathsPerMin: 5 } }), store.set({ rmssdWindowMs: 30_000 })]);
+    const fresh = await new SettingsStore(dir).get();
+    expect(fresh.pacer.breathsPerMin).toBe(5);
+    expect(fresh.rmssdWindowMs).toBe(30_000);
+  });
+});

@@ -10,6 +10,7 @@ import { Store } from './store';
 export interface ScriptHost {
   now(): number;
   recordEvent(kind: string, data: Readonly<Record<string, unknown>>, tMs?: number): void;
+  addMarker(label: string, category?: string, tMs?: number): unknown;
 }
 
 export class ScriptRunner {
@@ -75,9 +76,12 @@ export class ScriptRunner {
     const st = scriptStateAt(this.script, this.events, this.host.now());
     if (st.started && st.phaseIndex !== this.lastPhaseIndex) {
       this.lastPhaseIndex = st.phaseIndex;
-      if (st.phase) this.host.recordEvent('marker', { label: st.phase.title, category: 'phase', phaseId: st.phase.id, phaseKind: st.phase.kind }, st.phaseStartMs ?? this.host.now());
-      else {
-        this.host.recordEvent('marker', { label: 'Script finished', category: 'phase', phaseId: 'end' });
+      if (st.phase) {
+        const at = st.phaseStartMs ?? this.host.now();
+        this.host.addMarker(st.phase.title, 'phase', at);
+        this.host.recordEvent('script', { action: 'phase', phaseId: st.phase.id, phaseKind: st.phase.kind, title: st.phase.title }, at);
+      } else {
+        this.host.addMarker('Script finished', 'phase');
         if (this.timer) clearInterval(this.timer);
       }
     }

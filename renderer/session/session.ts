@@ -184,9 +184,9 @@ export class Session {
   readonly markers = new Store<readonly { readonly tMs: number; readonly label: string }[]>([]);
 
   /** Adds a marker at the current session time with an optional label; it is recorded and exported. */
-  addMarker(label = ''): { readonly tMs: number; readonly label: string } {
-    const m = { tMs: this.now(), label: label.trim().slice(0, 200) };
-    this.record('marker', { label: m.label }, m.tMs);
+  addMarker(label = '', category?: string, tMs = this.now()): { readonly tMs: number; readonly label: string } {
+    const m = { tMs, label: label.trim().slice(0, 200) };
+    this.record('marker', category ? { label: m.label, category } : { label: m.label }, m.tMs);
     this.markers.set([...this.markers.get(), m]);
     return m;
   }

@@ -34,6 +34,7 @@ type Flow = 'idle' | 'rate-before' | 'running' | 'rate-after';
 
 export function PracticeView({ session, api }: ViewProps) {
   const ui = useSyncExternalStore(session.ui.subscribe, session.ui.get);
+  const liveMarkers = useSyncExternalStore(session.markers.subscribe, session.markers.get);
   const systemReduced = useSystemReducedMotion();
   const [trainer, setTrainer] = useState<TrainerSettings>(DEFAULT_TRAINER);
   const [reducedSetting, setReducedSetting] = useState<Settings['reducedMotion']>('system');
@@ -373,7 +374,7 @@ export function PracticeView({ session, api }: ViewProps) {
           <SessionMarkers session={session} />
         </aside>
         <section className="panel chart" aria-label="Charts">
-          <Tachogram data={ui.tachogram} ppg={ui.sourceKind === 'serial-ppg'} />
+          <Tachogram data={ui.tachogram} ppg={ui.sourceKind === 'serial-ppg'} markers={liveMarkers} />
           {ui.sourceKind === 'serial-ppg' ? <PpgWaveform store={session.ppg} /> : null}
         </section>
       </div>

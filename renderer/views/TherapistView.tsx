@@ -28,6 +28,7 @@ const mmss = (s: number): string => `${Math.floor(s / 60)}:${String(Math.floor(s
  */
 export function TherapistView({ session, api, navigate }: ViewProps) {
   const ui = useSyncExternalStore(session.ui.subscribe, session.ui.get);
+  const liveMarkers = useSyncExternalStore(session.markers.subscribe, session.markers.get);
   const runner = useMemo(() => new ScriptRunner(session, BUILTIN_SCRIPTS[1] ?? BUILTIN_SCRIPTS[0]!), [session]);
   const publisher = useMemo(() => new ClientPublisher(api, session, runner), [api, session, runner]);
   const script = useSyncExternalStore(runner.state.subscribe, runner.state.get);
@@ -85,7 +86,7 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
   };
   const addMarker = (label: string): void => {
     const clean = label.trim() || 'Marker';
-    session.recordEvent('marker', { label: clean, category: 'therapist' });
+    session.addMarker(clean, 'therapist');
     setMarks((m) => [...m, { label: clean, atS: session.now() / 1000 }]);
     setMarkerLabel('');
   };
@@ -336,7 +337,7 @@ export function TherapistView({ session, api, navigate }: ViewProps) {
             Session clock <strong data-testid="session-clock">{mmss(ui.sessionS)}</strong>
           </p>
         </div>
-        <Tachogram data={ui.tachogram} ppg={ui.sourceKind === 'serial-ppg'} />
+        <Tachogram data={ui.tachogram} ppg={ui.sourceKind === 'serial-ppg'} markers={liveMarkers} />
         <SourcePanel session={session} api={api} ui={ui} onStrap={setStrap} />
         {h10?.ecg === 'on' && ecg$ ? (
           <section className="ecg-panel" aria-label="Raw ECG for researchers" data-testid="ecg-panel">

@@ -96,6 +96,8 @@ describe.skipIf(!ready)('therapist console and client view in Chromium', () => {
     await consolePage.getByLabel('Marker label').fill('Tearful, then settled');
     await consolePage.getByRole('button', { name: 'Add marker' }).click();
     await expect.poll(() => consolePage.getByTestId('console-markers').textContent()).toContain('Tearful, then settled');
+    // Phase changes and the therapist's markers are drawn on the live tachogram.
+    await expect.poll(async () => Number(await consolePage.getByTestId('tachogram').getAttribute('data-markers'))).toBeGreaterThanOrEqual(4);
     await consolePage.getByLabel(/^Notes/).fill('Found the slower rhythm after about a minute.');
     await consolePage.getByRole('button', { name: 'Next phase' }).focus(); // leaving the notes box saves them
     // Let the breathing phase run a little (20× speed: 3 s ≈ 1 min) so it has beats and metrics.

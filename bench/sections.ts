@@ -9,6 +9,6 @@ import { recordingBench } from './recording.bench';
 import { lslBench } from './lsl.bench';
 import { respAccBench } from './resp-acc.bench';
 import { ecgBench, ecgConsoleBench } from './ecg.bench';
-import { trainerBench } from './trainer.bench';
+import { trainerBench, trainerLongMemoryBench } from './trainer.bench';
 
-export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench, lslBench, respAccBench, ecgBench, ecgConsoleBench, trainerBench];
+export const SECTIONS: readonly BenchSection[] = [pipelineBench, pacerFrameBench, ppgBench, ppgPtyBench, hrvBench, bleBench, recordingBench, lslBench, respAccBench, ecgBench, ecgConsoleBench, trainerBench, trainerLongMemoryBench];

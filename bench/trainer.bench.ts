@@ -18,8 +18,6 @@ import { launchChromium, HAVE_CHROMIUM, CHROMIUM_MISSING } from '../tests/helper
 import { startWebApp, WEB_BUILT, WEB_MISSING } from '../tests/helpers/web-app';
 
 const FRAME_S = 60;
-const MEMORY_SESSION_MIN = 30;
-const MEMORY_SPEED = 10;
 
 function loadAverage(): string {
   try {
@@ -79,12 +77,12 @@ async function frames(renderer: 'webgl' | 'canvas' | 'auto'): Promise<string> {
   }
 }
 
-async function memory(): Promise<string> {
+async function memory(sessionMinutes = 30, speed = 10, samplesN = 10): Promise<string> {
   const app = await startWebApp();
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(app.url.replace('/#', `/?speed=${MEMORY_SPEED}&seed=5#`));
+    await page.goto(app.url.replace('/#', `/?speed=${speed}&seed=5#`));
     await page.getByTestId('pacer-canvas').waitFor();
     const cdp = await page.context().newCDPSession(page);
     const heapMiB = async (): Promise<number> => {
@@ -95,12 +93,12 @@ async function memory(): Promise<string> {
     const sessionMin = async (): Promise<number> => page.evaluate(() => performance.now());
     const samples: { sessionMin: number; heapMiB: number; domNodes: number }[] = [];
     const pageT0 = await sessionMin();
-    const wallMs = (MEMORY_SESSION_MIN * 60_000) / MEMORY_SPEED;
-    const everyMs = wallMs / 10;
+    const wallMs = (sessionMinutes * 60_000) / speed;
+    const everyMs = wallMs / samplesN;
     const start = Date.now();
     for (;;) {
       const dom = (await cdp.send('Memory.getDOMCounters')) as { nodes: number };
-      samples.push({ sessionMin: (((await sessionMin()) - pageT0) * MEMORY_SPEED) / 60_000, heapMiB: await heapMiB(), domNodes: dom.nodes });
+      samples.push({ sessionMin: (((await sessionMin()) - pageT0) * speed) / 60_000, heapMiB: await heapMiB(), domNodes: dom.nodes });
       if (Date.now() - start >= wallMs) break;
       await page.waitForTimeout(everyMs);
     }
@@ -112,7 +110,7 @@ async function memory(): Promise<string> {
     const last = settled[settled.length - 1];
     const growth = first && last ? `${(last.heapMiB - first.heapMiB).toFixed(2)} MiB from ${first.sessionMin.toFixed(0)} to ${last.sessionMin.toFixed(0)} min of session time` : 'n/a';
     return [
-      `Memory: the app at \`?speed=${MEMORY_SPEED}\` (30 min of session time in ${(wallMs / 60_000).toFixed(0)} min of wall time), default renderer (Canvas here), reward scene animating; JS heap after a forced GC (CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage) and DOM nodes, 11 samples. Accelerated time exercises everything that grows with *session* time (beats, metrics, reward events, pacer schedule segments, tachogram, recording queue) 10× faster; per-*frame* work runs at the real frame rate, so it sees 10× fewer frames than a real 30 min (the scene allocates nothing per frame by design).`,
+      `Memory: the app at \`?speed=${speed}\` (${sessionMinutes} min of session time in ${(wallMs / 60_000).toFixed(0)} min of wall time), default renderer (Canvas here), reward scene animating; JS heap after a forced GC (CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage) and DOM nodes, ${samples.length} samples. Accelerated time exercises everything that grows with *session* time (beats, metrics, reward events, pacer schedule segments, tachogram, recording queue) ${speed}× faster; per-*frame* work runs at the real frame rate, so it sees ${speed}× fewer frames than real time (the scene allocates nothing per frame by design).`,
       '',
       '| session time (min) | JS heap used (MiB) | DOM nodes |',
       '|---|---|---|',
@@ -143,4 +141,11 @@ export const trainerBench: BenchSection = {
       await memory(),
     ].join('\n');
   },
+};
+
+/** Memory over three hours of session time at 60× (3 min of wall time): does the heap level off? */
+export const trainerLongMemoryBench: BenchSection = {
+  id: 'trainer-memory-long',
+  title: 'Trainer: memory over 3 hours of session time',
+  run: () => memory(180, 60, 18),
 };

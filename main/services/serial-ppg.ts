@@ -222,9 +222,19 @@ export class SerialPpgSession {
     this.startMs = this.clock();
     this.setState('opening', `opening ${this.path} at ${this.baudRate} baud`);
     await this.connect();
+    let ticks = 0;
     this.timer = setInterval(() => {
       this.flushBatch();
       this.checkSilence();
+      // A device node that vanished is an unplug even when the port never reports 'close'
+      // (some drivers and ptys keep a dead descriptor quiet): check about every REOPEN_POLL_MS.
+      if (this.port && ++ticks % Math.round(REOPEN_POLL_MS / BATCH_MS) === 0 && this.pathGone()) {
+        const port = this.port;
+        port.removeAllListeners();
+        port.on('error', () => undefined);
+        if (port.isOpen) port.close(() => undefined);
+        this.onUnplug();
+      }
     }, BATCH_MS);
     return this.status();
   }
@@ -313,12 +323,20 @@ export class SerialPpgSession {
     this.pollReopen();
   }
 
+  /**
+   * True when the device node is gone. Only Unix device paths are files: Windows COM ports
+   * ("COM3") are not, so there the open attempt itself tells whether the device is back.
+   */
+  private pathGone(): boolean {
+    return this.path.startsWith('/') && !this.pathExists(this.path);
+  }
+
   private pollReopen(): void {
     if (this.closed) return;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = null;
       if (this.closed) return;
-      if (!this.pathExists(this.path)) return this.pollReopen();
+      if (this.pathGone()) return this.pollReopen();
       this.connect().catch(() => this.pollReopen());
     }, REOPEN_POLL_MS);
   }

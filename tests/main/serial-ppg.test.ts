@@ -235,8 +235,15 @@ describe.skipIf(!hasSocat)(`serial PPG through a socat pty${hasSocat ? '' : ' (S
     for (let i = 0; i < 400 && c.beats.length < 6; i++) await sleep(20); // beats are flowing
     f1.proc.kill('SIGKILL');
     pty.proc.kill('SIGKILL');
-    // Noticing the unplug takes one read error or one path check (500 ms); allow for a loaded machine.
-    for (let i = 0; i < 500 && session.status().state !== 'waiting-for-device'; i++) await sleep(20);
+    // As on a real unplug, the device node disappears with the device. (socat killed with SIGKILL
+    // leaves its links behind, and the kernel may hand the freed pty number to a concurrent test's
+    // socat: the old link would then lead to someone else's device.)
+    rmSync(pty.a, { force: true });
+    rmSync(pty.b, { force: true });
+    // The status history, not the current state: on a busy worker the test may look only after
+    // the service has moved on. Allow for a loaded machine.
+    for (let i = 0; i < 500 && !c.statuses.some((x) => x.state === 'waiting-for-device'); i++) await sleep(20);
+    expect(c.statuses.some((x) => x.state === 'waiting-for-device')).toBe(true);
     expect(session.status().state).toBe('waiting-for-device');
     const beatsBefore = c.beats.length;
     await sleep(1000);

@@ -124,7 +124,9 @@ export function SourcePanel({ session, api, ui, onStrap }: { readonly session: S
     if (r.ok) {
       setPorts(r.value.ports);
       setPortNote(r.value.note ?? null);
-      if (!path && r.value.ports[0]) setPath(r.value.ports[0].path);
+      // Suggest the first listed port only if the person has not typed one meanwhile.
+      const first = r.value.ports[0]?.path;
+      if (first) setPath((typed) => typed || first);
     } else setPortNote(r.error);
   };
 

@@ -28,6 +28,7 @@ describe.skipIf(!ready)('serial pulse sensor through a pty into the app in Chrom
   const dir = mkdtempSync(join(tmpdir(), 'soothe-serial-e2e-'));
   const a = join(dir, 'ttyA');
   const b = join(dir, 'ttyB');
+  let csvPath = '';
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -41,8 +42,7 @@ describe.skipIf(!ready)('serial pulse sensor through a pty into the app in Chrom
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(app.url);
-    const feeder = spawn(process.execPath, [join(ROOT, 'tests', 'helpers', 'ppg-feeder.mjs'), '--port', a, '--csv', csv, '--column', 'ppg', '--fs', String(FS), '--format', 'single', '--speed', '1', '--duration', '45'], { stdio: 'ignore' });
-    children.push(feeder);
+    csvPath = csv;
   });
 
   afterAll(async () => {
@@ -56,8 +56,13 @@ describe.skipIf(!ready)('serial pulse sensor through a pty into the app in Chrom
     await page.getByLabel('Port (pick one or type its path)').fill(b);
     await page.getByRole('button', { name: 'Open the sensor' }).click();
     await expect.poll(() => page.getByTestId('source-label').textContent(), { timeout: 5000 }).toContain('pulse-rate variability');
+    // The typed path is the one opened, even though the port list (here /dev/ttyS0) arrived after typing.
+    expect(await page.getByTestId('source-label').textContent()).toContain(b);
+    // The sensor starts streaming once the port is open (nothing piles up in the pty before).
+    const feeder = spawn(process.execPath, [join(ROOT, 'tests', 'helpers', 'ppg-feeder.mjs'), '--port', a, '--csv', csvPath, '--column', 'ppg', '--fs', String(FS), '--format', 'single', '--speed', '1', '--duration', '45'], { stdio: 'ignore' });
+    children.push(feeder);
     const wave = page.getByTestId('ppg-waveform');
-    await expect.poll(async () => Number(await wave.getAttribute('data-samples')), { timeout: 10_000 }).toBeGreaterThan(200);
+    await expect.poll(async () => Number(await wave.getAttribute('data-samples')), { timeout: 20_000 }).toBeGreaterThan(200);
     // The detector needs a few seconds of signal; the synthetic pulse beats every ~0.8 s (75 /min).
     const hr = page.getByLabel('Heart rate', { exact: true });
     await expect.poll(async () => Number(await hr.textContent()), { timeout: 25_000 }).toBeGreaterThan(60);

@@ -10,12 +10,11 @@
  * (reconnecting → reconnected) with the gap's exact start and end, a cancelled chooser's kind
  * message, and "Reconnect to <strap>" without the chooser after a reload (getDevices()).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
-import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp } from '../helpers/web-app';
+import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
 import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
 import { MESSAGES } from '../../renderer/devices/web-bluetooth-hr';
 import { parseHeartRateMeasurement } from '../../shared/parsers/heart-rate-measurement';
@@ -39,7 +38,7 @@ const rrOf = (hex: string): readonly number[] => {
 };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-type Line = { readonly kind: string; readonly tMs: number } & Readonly<Record<string, unknown>>;
+type Line = RecordedLine;
 
 describe.skipIf(!ready)('Bluetooth strap in the app (Chromium, emulated strap)', () => {
   let app: RunningWebApp;
@@ -51,18 +50,7 @@ describe.skipIf(!ready)('Bluetooth strap in the app (Chromium, emulated strap)',
   const testId = async (id: string): Promise<string> => (await page.getByTestId(id).textContent()) ?? '';
   const label = async (l: string): Promise<string> => (await page.getByLabel(l, { exact: true }).textContent()) ?? '';
   /** Every line of the (single) live session's streams: events.ndjson and any raw stream file. */
-  const recording = (): Line[] => {
-    const root = join(app.dataDir, 'sessions');
-    if (!existsSync(root)) return [];
-    const dirs = readdirSync(root);
-    const lines: Line[] = [];
-    for (const d of dirs) {
-      for (const f of readdirSync(join(root, d)).filter((x) => x.endsWith('.ndjson'))) {
-        for (const l of readFileSync(join(root, d, f), 'utf8').split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Line);
-      }
-    }
-    return lines;
-  };
+  const recording = (): Line[] => readRecordedLines(app.dataDir);
   const bleBeats = (): Line[] => recording().filter((e) => e.kind === 'beat' && e.source === 'ble');
   /**
    * Sends packets at a strap's pace: each one at least its RR sum after the previous one was

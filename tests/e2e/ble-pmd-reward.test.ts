@@ -5,12 +5,10 @@
  * takes its breathing rate from chest movement, says so in the therapist console, and the
  * recording's reward events name the source.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
-import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp } from '../helpers/web-app';
+import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
 import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
 
 const ready = HAVE_CHROMIUM && WEB_BUILT;
@@ -33,7 +31,7 @@ function accFrame(k: number): Uint8Array {
   return Uint8Array.from(out);
 }
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-type Line = { readonly kind: string; readonly tMs: number } & Readonly<Record<string, unknown>>;
+type Line = RecordedLine;
 
 describe.skipIf(!ready)('reward from breathing measured by the H10 (Chromium, emulated H10, accelerated time)', () => {
   let app: RunningWebApp;
@@ -41,15 +39,7 @@ describe.skipIf(!ready)('reward from breathing measured by the H10 (Chromium, em
   let page: Page;
   let emu: BleStrapEmulator;
   const pageErrors: string[] = [];
-  const recording = (): Line[] => {
-    const root = join(app.dataDir, 'sessions');
-    if (!existsSync(root)) return [];
-    return readdirSync(root).flatMap((d) =>
-      readdirSync(join(root, d))
-        .filter((f) => f.endsWith('.ndjson'))
-        .flatMap((f) => readFileSync(join(root, d, f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Line)),
-    );
-  };
+  const recording = (): Line[] => readRecordedLines(app.dataDir);
 
   beforeAll(async () => {
     app = await startWebApp();

@@ -8,12 +8,10 @@
  * on; START of raw ECG with every setting, frames recorded losslessly; the accelerometer at 25 Hz
  * ±2 g turned into breaths; STOP of every stream before the strap is released.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
-import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp } from '../helpers/web-app';
+import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
 import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
 import { describePmdStatus } from '../../shared/parsers/polar-pmd/control-point';
 
@@ -50,7 +48,7 @@ function accFrame(k: number): Uint8Array {
 }
 const spaced = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 
-type Line = { readonly kind: string; readonly tMs: number } & Readonly<Record<string, unknown>>;
+type Line = RecordedLine;
 
 describe.skipIf(!ready)('Polar H10 raw streams in the app (Chromium, emulated H10 with PMD)', () => {
   let app: RunningWebApp;
@@ -59,15 +57,7 @@ describe.skipIf(!ready)('Polar H10 raw streams in the app (Chromium, emulated H1
   let emu: BleStrapEmulator;
   const pageErrors: string[] = [];
   const testId = async (id: string): Promise<string> => (await page.getByTestId(id).textContent()) ?? '';
-  const recording = (): Line[] => {
-    const root = join(app.dataDir, 'sessions');
-    if (!existsSync(root)) return [];
-    return readdirSync(root).flatMap((d) =>
-      readdirSync(join(root, d))
-        .filter((f) => f.endsWith('.ndjson'))
-        .flatMap((f) => readFileSync(join(root, d, f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Line)),
-    );
-  };
+  const recording = (): Line[] => readRecordedLines(app.dataDir);
 
   beforeAll(async () => {
     app = await startWebApp();

@@ -3,7 +3,7 @@
  * serving dist/web), on a free port and a temporary data folder, and reads the URL it prints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -67,4 +67,18 @@ export async function startWebApp(opts: { dataDir?: string } = {}): Promise<Runn
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** One line of a recorded session stream (events.ndjson, raw-*.ndjson). */
+export type RecordedLine = { readonly kind: string; readonly tMs: number } & Readonly<Record<string, unknown>>;
+
+/** Every line of every NDJSON stream of every session in a data folder, as the app wrote them. */
+export function readRecordedLines(dataDir: string): RecordedLine[] {
+  const root = join(dataDir, 'sessions');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).flatMap((d) =>
+    readdirSync(join(root, d))
+      .filter((f) => f.endsWith('.ndjson'))
+      .flatMap((f) => readFileSync(join(root, d, f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as RecordedLine)),
+  );
 }

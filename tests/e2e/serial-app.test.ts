@@ -53,9 +53,15 @@ describe.skipIf(!ready)('serial pulse sensor through a pty into the app in Chrom
 
   it('opens the typed port, shows the waveform, and beats become heart rate (labelled as pulse-rate variability)', async () => {
     await page.getByRole('button', { name: 'Use a pulse sensor (USB serial)' }).click();
-    await page.getByLabel('Port (pick one or type its path)').fill(b);
+    const port = page.getByLabel('Port (pick one or type its path)');
+    await port.fill(b);
+    // The port list answers asynchronously (udevadm); the typed path must survive it.
+    await page.waitForTimeout(500);
+    await expect.poll(() => port.inputValue()).toBe(b);
     await page.getByRole('button', { name: 'Open the sensor' }).click();
-    await expect.poll(() => page.getByTestId('source-label').textContent(), { timeout: 5000 }).toContain('pulse-rate variability');
+    await expect
+      .poll(async () => `${await page.getByTestId('source-label').textContent()} | ${(await page.getByTestId('source-message').count()) ? await page.getByTestId('source-message').textContent() : ''}`, { timeout: 15_000 })
+      .toContain('pulse-rate variability');
     // The typed path is the one opened, even though the port list (here /dev/ttyS0) arrived after typing.
     expect(await page.getByTestId('source-label').textContent()).toContain(b);
     // The sensor starts streaming once the port is open (nothing piles up in the pty before).

@@ -33,6 +33,9 @@ export interface RrDataset {
 }
 
 export interface ArtifactDataset {
+  sampling_rate_hz: number;
+  clean_peaks_samples: number[];
+  corrupted_peaks_samples: number[];
   clean_rr_ms: number[];
   corrupted_rr_ms: number[];
   ground_truth_events: { type: string; rr_indices: number[] }[];

@@ -23,7 +23,7 @@ import { computeReward, normalizeRewardLevel, type Reward, type RewardLevel } fr
 import { DEFAULT_REWARD_BASELINE, sanitizeBaseline, updateBaseline, type RewardBaseline } from '../../shared/reward/baseline';
 import { computePacerSynchrony, type PacerSynchrony } from '../../shared/reward/pacer-synchrony';
 import { chooseBreathing, summarizeMeasuredBreathing, type BreathingSource, type MeasuredBreath } from '../../shared/reward/measured-breathing';
-import { slowingOptions, slowingPacerRate, startSlowing, stepSlowing, type SlowingOptions, type SlowingState } from '../../shared/pacer/progressive-slowing';
+import { advanceSlowing, slowingOptions, slowingPacerRate, type SlowingBreathingSource, type SlowingOptions, type SlowingState } from '../../shared/pacer/progressive-slowing';
 import { DEFAULT_SOOTHING_PLAN, soothingScript, type SoothingPlan } from '../../shared/pacer/soothing-session';
 import { scriptStateAt, type ScriptEvent, type ScriptState, type SessionScript } from '../../shared/session-script/script';
 import { DEFAULT_SIMULATOR } from '../../shared/sim/rr-simulator';
@@ -74,7 +74,8 @@ export interface TrainerSnapshot {
   readonly synchrony: PacerSynchrony | null;
   readonly level: RewardLevel;
   readonly baseline: RewardBaseline;
-  readonly slowing: { readonly targetBreathsPerMin: number; readonly waitingForMeasure: boolean; readonly holding: boolean; readonly done: boolean } | null;
+  /** `breathingSource`: where the last slowing step's breathing rate came from (chest accelerometer or RSA, issue 9). */
+  readonly slowing: { readonly targetBreathsPerMin: number; readonly waitingForMeasure: boolean; readonly holding: boolean; readonly done: boolean; readonly breathingSource?: SlowingBreathingSource | null } | null;
   readonly soothing: { readonly phaseId: string | null; readonly title: string; readonly instructions: string; readonly remainingS: number; readonly finished: boolean } | null;
   /** False while the pacer rests (settle and rest phases): breathe freely. */
   readonly pacerVisible: boolean;
@@ -144,7 +145,7 @@ export class Session {
     ratings: { before: null, after: null },
   };
   private lastRewardInputs: { rsa: unknown; coherence: unknown } = { rsa: null, coherence: null };
-  private slowing: { state: SlowingState | null; o: SlowingOptions } | null = null;
+  private slowing: { state: SlowingState | null; o: SlowingOptions; source?: SlowingBreathingSource | null } | null = null;
   private soothing: { script: SessionScript; events: ScriptEvent[]; phaseId: string | null; baselineTaken: boolean } | null = null;
   private nnCapture: { tMs: number[]; nnMs: number[] } | null = null;
 
@@ -541,21 +542,30 @@ export class Session {
   private slowingSnapshot(): TrainerSnapshot['slowing'] {
     const sl = this.slowing;
     if (!sl) return null;
-    return { targetBreathsPerMin: sl.o.targetBreathsPerMin, waitingForMeasure: sl.state === null, holding: sl.state?.holding ?? false, done: sl.state?.done ?? false };
+    return { targetBreathsPerMin: sl.o.targetBreathsPerMin, waitingForMeasure: sl.state === null, holding: sl.state?.holding ?? false, done: sl.state?.done ?? false, breathingSource: sl.source ?? null };
   }
 
-  /** One step of progressive slowing with the latest measured rate; changes the pacer in 0.1 steps. */
+  /**
+   * One step of progressive slowing with the latest breathing rate; changes the pacer in 0.1 steps.
+   * Breaths measured by a chest accelerometer win over the RSA estimate, as in the reward (issue 9);
+   * a step that starts slowing, changes the pacer, holds or changes source is recorded with its source.
+   */
   private stepTrainerSlowing(): void {
     const sl = this.slowing;
     if (!sl || !this.trainer.pacerVisible) return;
-    const measured = this.live.breathsPerMinMeasured;
     const t = this.now();
-    if (sl.state === null) {
-      if (measured === null) return;
-      sl.state = startSlowing(measured, t, sl.o);
-    } else sl.state = stepSlowing(sl.state, t, measured, sl.o);
-    const rate = slowingPacerRate(sl.state);
-    if (Math.abs(rate - this.pacerSettings.breathsPerMin) > 1e-9) this.applyPacer(normalizePacer({ ...this.pacerSettings, breathsPerMin: rate }), false);
+    const breathing = chooseBreathing(summarizeMeasuredBreathing(this.chestBreaths, t), this.live.breathsPerMinMeasured);
+    const before = sl.state;
+    const step = advanceSlowing(before, t, breathing, sl.o);
+    if (step.state === null) return;
+    sl.state = step.state;
+    const rate = slowingPacerRate(step.state);
+    const changed = Math.abs(rate - this.pacerSettings.breathsPerMin) > 1e-9;
+    if (before === null || changed || before.holding !== step.state.holding || step.source !== sl.source) {
+      this.record('trainer', { event: 'slowing-step', breathingSource: step.source, breathsPerMin: step.measuredBreathsPerMin, pacerBreathsPerMin: rate, holding: step.state.holding, done: step.state.done }, t);
+    }
+    sl.source = step.source;
+    if (changed) this.applyPacer(normalizePacer({ ...this.pacerSettings, breathsPerMin: rate }), false);
     this.trainer = { ...this.trainer, slowing: this.slowingSnapshot() };
   }
 

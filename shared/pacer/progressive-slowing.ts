@@ -7,8 +7,11 @@
  * ~12/min); CFT scripts say "start a little quicker, then slow down" to a rhythm "slower and
  * deeper than usual, but comfortable" (Balanced Minds soothing-rhythm scripts; see
  * notes/domain-facts.md §4.5). So:
- *  - start rate = the breathing rate measured from RSA (estimate-rsa.ts), clamped to the pacer's
- *    range, or the target when nothing is measured yet;
+ *  - start rate = the person's breathing rate, clamped to the pacer's range, or the target when
+ *    nothing is measured yet. The rate is measured from chest movement when a Polar H10's
+ *    accelerometer reports breaths, else estimated from RSA (estimate-rsa.ts): the same preference
+ *    as the reward (reward/measured-breathing.ts `chooseBreathing`); `advanceSlowing` reports which
+ *    one each step used;
  *  - the rate falls linearly by at most `maxStepBreathsPerMinPerMin` (default 0.5 breaths/min per
  *    minute: 12 → 6 takes 12 min, 10 → 6 takes 8 min);
  *  - it waits while the person lags behind: when the measured rate is more than
@@ -82,3 +85,34 @@ export function stepSlowing(s: SlowingState, tMs: number, measuredBreathsPerMin:
 
 /** The rate to give the pacer now (0.1 steps). */
 export const slowingPacerRate = (s: SlowingState): number => roundToPacerStep(s.rateBreathsPerMin);
+
+/** Where a slowing step's breathing rate came from (same names as reward/measured-breathing.ts). */
+export type SlowingBreathingSource = 'chest-acc' | 'rsa';
+
+/** The person's breathing for one slowing step: a rate (breaths/min or null) and its source. */
+export interface SlowingBreathing {
+  readonly breathsPerMin: number | null;
+  readonly source: SlowingBreathingSource | null;
+}
+
+/** One slowing step and what it was based on (for the recording). */
+export interface SlowingStepResult {
+  /** null while waiting for a first measured rate. */
+  readonly state: SlowingState | null;
+  /** The rate the step used, breaths/min; null when none was known. */
+  readonly measuredBreathsPerMin: number | null;
+  /** Which measurement that rate came from; null when none was known. */
+  readonly source: SlowingBreathingSource | null;
+}
+
+/**
+ * One step of slowing from the chosen breathing (pass `chooseBreathing(...)` of
+ * reward/measured-breathing.ts, so chest-accelerometer breaths win over the RSA estimate): starts
+ * slowing at the first known rate, then steps it. Before any rate is known the state stays null.
+ */
+export function advanceSlowing(s: SlowingState | null, tMs: number, breathing: SlowingBreathing, o: SlowingOptions): SlowingStepResult {
+  const rate = breathing.breathsPerMin !== null && Number.isFinite(breathing.breathsPerMin) ? breathing.breathsPerMin : null;
+  const source = rate === null ? null : breathing.source;
+  if (s === null) return { state: rate === null ? null : startSlowing(rate, tMs, o), measuredBreathsPerMin: rate, source };
+  return { state: stepSlowing(s, tMs, rate, o), measuredBreathsPerMin: rate, source };
+}

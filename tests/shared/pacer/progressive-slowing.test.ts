@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SLOWING_BREATHS_PER_MIN_PER_MIN, slowingOptions, slowingPacerRate, startSlowing, stepSlowing, type SlowingState } from '../../../shared/pacer/progressive-slowing';
+import { MAX_SLOWING_BREATHS_PER_MIN_PER_MIN, advanceSlowing, slowingOptions, slowingPacerRate, startSlowing, stepSlowing, type SlowingState } from '../../../shared/pacer/progressive-slowing';
+import { chooseBreathing, summarizeMeasuredBreathing, type MeasuredBreath } from '../../../shared/reward/measured-breathing';
 import { changePacer, pacerCycles, startPacer } from '../../../shared/pacer/phase';
 
 /** Run the slowing every `stepMs` for `minutes`, with the person's measured rate given by `measured(tMs, pacerRate)`. */
@@ -70,5 +71,52 @@ describe('progressive slowing', () => {
       expect(d).toBeGreaterThan(0);
       expect(d).toBeLessThan(8 / 60_000 + 1e-9);
     }
+  });
+});
+
+/** Chest-accelerometer breaths at `breathsPerMin`, back to back from `fromMs` to `toMs`. */
+const chest = (breathsPerMin: number, fromMs: number, toMs: number): MeasuredBreath[] => {
+  const d = 60_000 / breathsPerMin;
+  const out: MeasuredBreath[] = [];
+  for (let t = fromMs; t + d <= toMs; t += d) out.push({ onsetTMs: t, durationMs: d, breathsPerMin, pacerPhaseDeg: 0 });
+  return out;
+};
+
+describe('progressive slowing with measured breathing (chest accelerometer, issue 9)', () => {
+  const o = slowingOptions(6);
+  /** What the session does each step: chest breaths win over the RSA estimate. */
+  const step = (s: SlowingState | null, tMs: number, breaths: readonly MeasuredBreath[], rsa: number | null) =>
+    advanceSlowing(s, tMs, chooseBreathing(summarizeMeasuredBreathing(breaths, tMs), rsa), o);
+
+  it('starts at the measured chest rate, not the RSA estimate, and says so', () => {
+    const r = step(null, 60_000, chest(8, 0, 60_000), 11);
+    expect(r.source).toBe('chest-acc');
+    expect(r.measuredBreathsPerMin).toBe(8);
+    expect(r.state && slowingPacerRate(r.state)).toBe(8);
+    // Without chest breaths the same call uses RSA.
+    const rsa = step(null, 60_000, [], 11);
+    expect(rsa.source).toBe('rsa');
+    expect(rsa.state && slowingPacerRate(rsa.state)).toBe(10); // 11 clamped to the pacer range
+  });
+
+  it('holds when the chest says the person lags, even when RSA says they follow', () => {
+    // Pacer at 7/min; the person really breathes at 9/min (chest), RSA wrongly reports 7.
+    let s: SlowingState | null = startSlowing(7, 0, o);
+    const r = step(s, 30_000, chest(9, 0, 30_000), 7);
+    expect(r.source).toBe('chest-acc');
+    expect(r.state?.holding).toBe(true);
+    expect(r.state?.rateBreathsPerMin).toBe(7);
+    // Trusting RSA would have slowed on.
+    s = startSlowing(7, 0, o);
+    expect(advanceSlowing(s, 30_000, { breathsPerMin: 7, source: 'rsa' }, o).state?.rateBreathsPerMin).toBeCloseTo(7 - 0.25, 9);
+  });
+
+  it('falls back to RSA when the chest breaths go stale, and waits while nothing is known', () => {
+    const breaths = chest(8, 0, 60_000);
+    const later = step(startSlowing(8, 60_000, o), 120_000, breaths, 7.5);
+    expect(later.source).toBe('rsa');
+    expect(later.measuredBreathsPerMin).toBe(7.5);
+    const none = step(null, 10_000, [], null);
+    expect(none).toEqual({ state: null, measuredBreathsPerMin: null, source: null });
   });
 });

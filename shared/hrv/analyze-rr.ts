@@ -6,7 +6,7 @@
 import { correctArtifacts, type BeatLabel } from './correct-artifacts';
 import { detectArtifacts, type ArtifactDetection } from './detect-artifacts';
 import { detectThresholdArtifacts, type ThresholdLevel } from './detect-threshold-artifacts';
-import { computeFrequencyDomain, type FrequencyDomain, type FrequencyOptions } from './compute-frequency-domain';
+import { computeFrequencyDomain, WELCH_SEGMENT_S, type FrequencyDomain, type FrequencyOptions } from './compute-frequency-domain';
 import { computeTimeDomain, type TimeDomain } from './compute-time-domain';
 import { estimateRsa, type RsaEstimate } from './estimate-rsa';
 
@@ -69,7 +69,7 @@ export function analyzeRr(rrMs: ArrayLike<number>, options: Partial<AnalyzeOptio
     time: computeTimeDomain(nn),
     frequency: f.frequency,
     coherence: { ratio: f.coherence.ratio, peakHz: f.coherence.peakHz },
-    rsa: estimateRsa(nn),
+    rsa: estimateRsa(nn, f.nnGridMs && f.frequency.windowS === WELCH_SEGMENT_S ? { nnGridMs: f.nnGridMs, nnWelchPsd: f.psd } : undefined),
     nnMs: nn,
   };
 }

@@ -54,21 +54,24 @@ export interface FrequencyResult {
   readonly frequency: FrequencyDomain;
   readonly coherence: Coherence;
   readonly psd: Psd;
+  /** The 4 Hz NN tachogram the Welch PSD was computed from (null for Lomb or detrended series). */
+  readonly nnGridMs: Float64Array | null;
 }
 
 /** PSD of `nnMs` by the chosen method. */
-export function computeNnPsd(nnMs: ArrayLike<number>, o: FrequencyOptions = DEFAULT_FREQUENCY): { psd: Psd; windowS: number | null } {
+export function computeNnPsd(nnMs: ArrayLike<number>, o: FrequencyOptions = DEFAULT_FREQUENCY): { psd: Psd; windowS: number | null; nnGridMs: Float64Array | null } {
   const series = o.detrendLambda === null ? nnMs : detrendSmoothnessPriors(nnMs, o.detrendLambda);
-  if (o.method === 'lomb') return { psd: computeLombPsd(series), windowS: null };
+  if (o.method === 'lomb') return { psd: computeLombPsd(series), windowS: null, nnGridMs: null };
   // Detrended values stay at the original beat times; Welch removes each segment's mean anyway.
   const x = resampleTachogram(nnMs, TACHOGRAM_RATE_HZ, series);
   const segment = Math.min(WELCH_SEGMENT_S * TACHOGRAM_RATE_HZ, x.length);
-  return { psd: computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: segment, overlap: WELCH_OVERLAP }), windowS: segment / TACHOGRAM_RATE_HZ };
+  const psd = computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: segment, overlap: WELCH_OVERLAP });
+  return { psd, windowS: segment / TACHOGRAM_RATE_HZ, nnGridMs: o.detrendLambda === null ? x : null };
 }
 
 export function computeFrequencyDomain(nnMs: ArrayLike<number>, options: Partial<FrequencyOptions> = {}): FrequencyResult {
   const o = { ...DEFAULT_FREQUENCY, ...options };
-  const { psd, windowS } = computeNnPsd(nnMs, o);
+  const { psd, windowS, nnGridMs } = computeNnPsd(nnMs, o);
   const vlf = integrateBandPower(psd, VLF_HZ[0], VLF_HZ[1]);
   const lf = integrateBandPower(psd, LF_HZ[0], LF_HZ[1]);
   const hf = integrateBandPower(psd, HF_HZ[0], HF_HZ[1]);
@@ -91,6 +94,7 @@ export function computeFrequencyDomain(nnMs: ArrayLike<number>, options: Partial
     },
     coherence: computeCoherence(psd),
     psd,
+    nnGridMs,
   };
 }
 

@@ -9,6 +9,16 @@
  *  - peak-to-trough HR = mean over consecutive whole breath cycles (length 1/f) of
  *    max(HR) − min(HR) in the cycle (Lehrer, Vaschillo & Vaschillo 2000, Appl Psychophysiol
  *    Biofeedback 25:177–191, "peak-to-trough" HR amplitude per breath).
+ * Long records (over LONG_RECORD_S, e.g. a day in `soothe analyze`): one periodogram of the whole
+ * record would be 2^19 points for a day and would blend a day's changing breathing into one
+ * line. Instead the spectrum is Welch's average (256 s Hann segments, 50 % overlap, as the
+ * frequency-domain metrics), so the peak is the breathing rhythm that dominates the record; its
+ * frequency is refined between bins by fitting a parabola through the log-PSD of the highest bin
+ * and its neighbours (quadratic peak interpolation: J.O. Smith, "Spectral Audio Signal
+ * Processing", 2011, §"Quadratic Interpolation of Spectral Peaks"). When the caller already has
+ * the Welch PSD of the NN tachogram (analyze-rr.ts), that spectrum is used: HR ≈ 60000/NN̄ −
+ * 60000·δNN/NN̄², so HR and NN oscillations peak at the same frequency to first order; and HR on
+ * the grid is 60000 / the NN tachogram instead of a second spline.
  */
 import { computeWelchPsd, type Psd } from './compute-welch-psd';
 import { computeBeatTimesS, tachogramSamples, TACHOGRAM_RATE_HZ } from './resample-tachogram';
@@ -17,6 +27,10 @@ import { findPeakHz, integrateBandPower } from './integrate-band-power';
 
 export const BREATHING_BAND_HZ = [0.05, 0.5] as const;
 const MIN_NFFT = 4096;
+/** Records longer than this (s) use the Welch-averaged spectrum (see the header). */
+export const LONG_RECORD_S = 1200;
+/** Welch segment for long records, s (the frequency-domain metrics' segment). */
+const LONG_SEGMENT_S = 256;
 /** Half-width of the window around the peak for `peakShare`, Hz. */
 const PEAK_HALF_WIDTH_HZ = 0.015;
 
@@ -73,29 +87,50 @@ function peakToTroughSum(x: Float64Array, cycleSamples: number): { cycles: numbe
   return { cycles, sum };
 }
 
-/** Estimate breathing rate and RSA amplitude from NN intervals (ms). */
-export function estimateRsa(nnMs: ArrayLike<number>): RsaEstimate {
-  const n = nnMs.length;
-  if (n < 4) return NONE;
-  const t = computeBeatTimesS(nnMs);
-  const span = t[n - 1] ?? 0;
-  if (span < 2 / BREATHING_BAND_HZ[0]) return NONE; // two cycles of the slowest breathing
-  const hr = heartRateBpm(nnMs);
-  const count = tachogramSamples(span);
-  const x = interpolateCubicSplineOnGrid(t, hr, count, TACHOGRAM_RATE_HZ);
-  let nfft = MIN_NFFT;
-  while (nfft < count) nfft *= 2;
-  const full = computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: count, overlap: 0, nfft });
-  // Every bin these sums and the peak search look at lies in [0.05 − 0.015, 0.5 + 0.015] Hz: scan
-  // only that stretch (the same bins in the same order, so the same numbers; a whole day has
-  // 262 145 bins, of which about 63 000 are in it).
-  const psd = binsBetween(full, BREATHING_BAND_HZ[0] - PEAK_HALF_WIDTH_HZ, BREATHING_BAND_HZ[1] + PEAK_HALF_WIDTH_HZ);
-  const peakHz = findPeakHz(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true);
+/**
+ * What a caller that already analysed the spectrum can hand over (analyze-rr.ts): the NN
+ * tachogram on the TACHOGRAM_RATE_HZ grid and its Welch PSD (256 s Hann segments, 50 %).
+ */
+export interface RsaSpectrumInputs {
+  readonly nnGridMs: Float64Array;
+  readonly nnWelchPsd: Psd;
+}
+
+function gridReciprocalBpm(nnGridMs: Float64Array): Float64Array {
+  const hr = new Float64Array(nnGridMs.length);
+  for (let i = 0; i < hr.length; i++) hr[i] = 60_000 / nnGridMs[i]!;
+  return hr;
+}
+
+/** Frequency of the highest bin in the band, refined by a parabola through ln PSD at it and its neighbours. */
+function interpolatedPeakHz(p: Psd, loHz: number, hiHz: number): number | null {
+  const f = p.freqHz;
+  let best = -Infinity;
+  let k = -1;
+  for (let i = 0; i < f.length; i++) {
+    if (f[i]! < loHz || f[i]! > hiHz) continue;
+    if (p.psd[i]! > best) {
+      best = p.psd[i]!;
+      k = i;
+    }
+  }
+  if (k < 0) return null;
+  if (k === 0 || k === f.length - 1 || !(p.psd[k - 1]! > 0) || !(p.psd[k + 1]! > 0) || !(best > 0)) return f[k]!;
+  const a = Math.log(p.psd[k - 1]!);
+  const b = Math.log(best);
+  const c = Math.log(p.psd[k + 1]!);
+  const denom = a - 2 * b + c;
+  const offset = denom < 0 ? (0.5 * (a - c)) / denom : 0; // in bins, |offset| ≤ ½ at a true maximum
+  return Math.min(hiHz, Math.max(loHz, f[k]! + offset * (f[k + 1]! - f[k]!)));
+}
+
+function summarise(psdAll: Psd, peakHz: number | null, hrGrid: Float64Array): RsaEstimate {
   if (peakHz === null) return NONE;
+  const psd = binsBetween(psdAll, BREATHING_BAND_HZ[0] - PEAK_HALF_WIDTH_HZ, BREATHING_BAND_HZ[1] + PEAK_HALF_WIDTH_HZ);
   const total = integrateBandPower(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true);
   const around = integrateBandPower(psd, peakHz - PEAK_HALF_WIDTH_HZ, peakHz + PEAK_HALF_WIDTH_HZ, true);
   const cycleSamples = Math.round(TACHOGRAM_RATE_HZ / peakHz);
-  const { cycles, sum } = peakToTroughSum(x, cycleSamples);
+  const { cycles, sum } = peakToTroughSum(hrGrid, cycleSamples);
   return {
     breathsPerMin: peakHz * 60,
     peakHz,
@@ -103,4 +138,34 @@ export function estimateRsa(nnMs: ArrayLike<number>): RsaEstimate {
     cycles,
     peakShare: total > 0 ? around / total : null,
   };
+}
+
+/**
+ * Estimate breathing rate and RSA amplitude from NN intervals (ms). `spectrum` (optional) is the
+ * caller's NN tachogram and its Welch PSD, used for long records instead of recomputing them.
+ */
+export function estimateRsa(nnMs: ArrayLike<number>, spectrum?: RsaSpectrumInputs): RsaEstimate {
+  const n = nnMs.length;
+  if (n < 4) return NONE;
+  const t = computeBeatTimesS(nnMs);
+  const span = t[n - 1] ?? 0;
+  if (span < 2 / BREATHING_BAND_HZ[0]) return NONE; // two cycles of the slowest breathing
+  const count = tachogramSamples(span);
+  if (span > LONG_RECORD_S) {
+    if (spectrum && spectrum.nnGridMs.length === count) {
+      const hr = gridReciprocalBpm(spectrum.nnGridMs);
+      return summarise(spectrum.nnWelchPsd, interpolatedPeakHz(spectrum.nnWelchPsd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1]), hr);
+    }
+    const hr = interpolateCubicSplineOnGrid(t, heartRateBpm(nnMs), count, TACHOGRAM_RATE_HZ);
+    const welch = computeWelchPsd(hr, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: LONG_SEGMENT_S * TACHOGRAM_RATE_HZ, overlap: 0.5 });
+    return summarise(welch, interpolatedPeakHz(welch, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1]), hr);
+  }
+  const x = interpolateCubicSplineOnGrid(t, heartRateBpm(nnMs), count, TACHOGRAM_RATE_HZ);
+  let nfft = MIN_NFFT;
+  while (nfft < count) nfft *= 2;
+  const full = computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: count, overlap: 0, nfft });
+  // Every bin these sums and the peak search look at lies in [0.05 − 0.015, 0.5 + 0.015] Hz: scan
+  // only that stretch (the same bins in the same order, so the same numbers).
+  const psd = binsBetween(full, BREATHING_BAND_HZ[0] - PEAK_HALF_WIDTH_HZ, BREATHING_BAND_HZ[1] + PEAK_HALF_WIDTH_HZ);
+  return summarise(psd, findPeakHz(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true), x);
 }

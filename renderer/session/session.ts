@@ -84,6 +84,12 @@ export interface TrainerSnapshot {
   readonly ratings: { readonly before: Ratings | null; readonly after: Ratings | null };
 }
 
+/** A breath measured by a chest accelerometer (Polar H10), as the session keeps it for the reward, slowing and assessment (issue 9). */
+export interface CapturedBreath extends MeasuredBreath {
+  /** End of the in-breath, ms (session time); absent when the source does not report it. */
+  readonly exhaleOnsetTMs?: number;
+}
+
 export interface SessionOptions {
   readonly api: SootheApi;
   readonly clock: () => number;
@@ -147,7 +153,7 @@ export class Session {
   private lastRewardInputs: { rsa: unknown; coherence: unknown } = { rsa: null, coherence: null };
   private slowing: { state: SlowingState | null; o: SlowingOptions; source?: SlowingBreathingSource | null } | null = null;
   private soothing: { script: SessionScript; events: ScriptEvent[]; phaseId: string | null; baselineTaken: boolean } | null = null;
-  private nnCapture: { tMs: number[]; nnMs: number[] } | null = null;
+  private nnCapture: { tMs: number[]; nnMs: number[]; breaths: CapturedBreath[] } | null = null;
 
   constructor(private readonly opts: SessionOptions) {
     this.t0 = opts.clock();
@@ -305,14 +311,14 @@ export class Session {
     this.record('resonance', data);
   }
 
-  /** Keep every corrected beat from now on (for the assessment), until `takeNnCapture`. */
+  /** Keep every corrected beat, and every breath a chest accelerometer measures, from now on (for the assessment), until `takeNnCapture`. */
   startNnCapture(): void {
-    this.nnCapture = { tMs: [], nnMs: [] };
+    this.nnCapture = { tMs: [], nnMs: [], breaths: [] };
   }
 
-  /** The beats kept since `startNnCapture` and the pacer schedule they were paced by; stops keeping. */
-  takeNnCapture(): { tMs: number[]; nnMs: number[]; schedule: PacerSchedule } {
-    const c = this.nnCapture ?? { tMs: [], nnMs: [] };
+  /** The beats and measured breaths kept since `startNnCapture` and the pacer schedule they were paced by; stops keeping. */
+  takeNnCapture(): { tMs: number[]; nnMs: number[]; breaths: CapturedBreath[]; schedule: PacerSchedule } {
+    const c = this.nnCapture ?? { tMs: [], nnMs: [], breaths: [] };
     this.nnCapture = null;
     return { ...c, schedule: this.schedule };
   }
@@ -397,12 +403,13 @@ export class Session {
     const gapSource = source as Partial<{ gaps$: Observable<{ readonly startMs: number; readonly endMs: number; readonly cause: string }> }>;
     if (gapSource.gaps$) this.sourceSubs.add(gapSource.gaps$.subscribe((g) => this.record('gap', { source: source.kind, startMs: g.startMs, endMs: g.endMs, cause: g.cause }, g.startMs)));
     // Breaths measured by a chest accelerometer (Polar H10 PMD), per breath (issue 9).
-    const breathSource = source as Partial<{ breaths$: Observable<{ readonly onsetTMs: number; readonly durationMs: number; readonly breathsPerMin: number; readonly depthRelative: number; readonly pacerPhaseDeg: number | null }> }>;
+    const breathSource = source as Partial<{ breaths$: Observable<CapturedBreath & { readonly depthRelative: number }> }>;
     this.chestBreaths = [];
     if (breathSource.breaths$)
       this.sourceSubs.add(
         breathSource.breaths$.subscribe((b) => {
           this.chestBreaths = [...this.chestBreaths.filter((x) => x.onsetTMs > b.onsetTMs - 120_000), b];
+          this.nnCapture?.breaths.push({ onsetTMs: b.onsetTMs, durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, pacerPhaseDeg: b.pacerPhaseDeg, ...(b.exhaleOnsetTMs !== undefined ? { exhaleOnsetTMs: b.exhaleOnsetTMs } : {}) });
           this.record('breath', { source: 'chest-acc', durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, depthRelative: b.depthRelative, pacerPhaseDeg: b.pacerPhaseDeg }, b.onsetTMs);
         }),
       );

@@ -66,9 +66,10 @@ export function AssessmentView({ session, api }: ViewProps) {
   const finish = useCallback(
     (startMs: number, protocol: ResonanceProtocol) => {
       const cap = session.takeNnCapture();
-      const results = protocolWindows(protocol).map((w) => scoreRate(w.breathsPerMin, cap.tMs, cap.nnMs, cap.schedule, startMs + w.fromMs, startMs + w.toMs));
+      // Breaths measured by an H10's chest accelerometer (if any) score criterion 1 and breathing compliance (issue 9).
+      const results = protocolWindows(protocol).map((w) => scoreRate(w.breathsPerMin, cap.tMs, cap.nnMs, cap.schedule, startMs + w.fromMs, startMs + w.toMs, cap.breaths));
       const rec = recommendRate(results);
-      session.recordAssessmentResult({ results, recommendedBreathsPerMin: rec?.breathsPerMin ?? null, reasons: rec?.reasons ?? [] });
+      session.recordAssessmentResult({ results, recommendedBreathsPerMin: rec?.breathsPerMin ?? null, reasons: rec?.reasons ?? [], phaseCriterion: rec?.phaseCriterion ?? null, measuredBreaths: cap.breaths.length });
       session.setAssessmentPacer(rec?.breathsPerMin ?? session.pacerSettings.breathsPerMin);
       if (rec) {
         // One write for both (two concurrent settings:set calls would each merge into the same old settings).
@@ -130,7 +131,9 @@ export function AssessmentView({ session, api }: ViewProps) {
               <p className="muted">
                 Breathe with the pacer at {DEFAULT_RESONANCE_PROTOCOL.ratesBreathsPerMin.join(', ')} breaths per minute, a few minutes each, with a
                 short rest between. Soothe then compares how your heart rhythm answered at each rate (Lehrer et al.; Shaffer &amp; Meehan 2020) and
-                suggests the rate where it swings most fully and smoothly. {SAFETY_NOTE}
+                suggests the rate where it swings most fully and smoothly. With a Polar H10 and &ldquo;breathing from chest movement&rdquo; on,
+                your breathing itself is measured, so Soothe can also see whether your heart rate rises and falls in step with each breath.{' '}
+                {SAFETY_NOTE}
               </p>
               <form className="controls" onSubmit={(e) => e.preventDefault()}>
                 <label htmlFor={ids.step}>Minutes per rate</label>
@@ -190,7 +193,14 @@ export function AssessmentView({ session, api }: ViewProps) {
       {phase.kind === 'done' ? (
         <section className="panel chart" aria-label="Results per breathing rate">
           <table data-testid="resonance-table" style={{ width: '100%', fontVariantNumeric: 'tabular-nums' }}>
-            <caption className="muted">Per rate, scored after the first {phase.settleS} s of each step. Weights: {Object.entries(CRITERIA_WEIGHTS).map(([k, w]) => `${k} ${w}`).join(', ')}.</caption>
+            <caption className="muted">
+              Per rate, scored after the first {phase.settleS} s of each step. Weights: {Object.entries(CRITERIA_WEIGHTS).map(([k, w]) => `${k} ${w}`).join(', ')}.{' '}
+              <span data-testid="resonance-phase-criterion">
+                {phase.rec?.phaseCriterion === 'hr-breath-phase'
+                  ? 'Heart rate and breathing in phase (the first criterion) was scored from your breathing measured by chest movement: 0° means heart rate rises with the in-breath.'
+                  : 'Heart rate and breathing in phase (the first criterion) was scored from how closely heart rate followed the pacer; the phase shown is against the pacer, not your measured breath.'}
+              </span>
+            </caption>
             <thead>
               <tr>
                 <th scope="col">rate /min</th>
@@ -198,10 +208,12 @@ export function AssessmentView({ session, api }: ViewProps) {
                 <th scope="col">LF peak ms²/Hz</th>
                 <th scope="col">HR swing beats/min</th>
                 <th scope="col">with pacer</th>
-                <th scope="col">phase °</th>
+                <th scope="col">phase to pacer °</th>
+                <th scope="col">phase to breath °</th>
                 <th scope="col">smoothness</th>
                 <th scope="col">LF peaks</th>
-                <th scope="col">breathing seen /min</th>
+                <th scope="col">breathing /min</th>
+                <th scope="col">breathing from</th>
                 <th scope="col">score</th>
               </tr>
             </thead>
@@ -214,9 +226,11 @@ export function AssessmentView({ session, api }: ViewProps) {
                   <td>{fmt(r.peakToTroughBpm, 1)}</td>
                   <td>{fmt(r.synchrony, 2)}</td>
                   <td>{fmt(r.lagDeg)}</td>
+                  <td>{fmt(r.hrBreathPhaseDeg ?? null)}</td>
                   <td>{r.smoothness === null ? '—' : `${Math.round(r.smoothness * 100)} %`}</td>
                   <td>{fmt(r.lfPeaks)}</td>
                   <td>{fmt(r.measuredBreathsPerMin, 1)}</td>
+                  <td>{r.breathingSource === 'chest-acc' ? 'chest movement' : r.breathingSource === 'rsa' ? 'heart rhythm' : '—'}</td>
                   <td>{fmt(phase.rec?.scores[i] ?? null, 1)}</td>
                 </tr>
               ))}

@@ -16,7 +16,7 @@ const common = {
   define: { __SOOTHE_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: { web: 'main/web/entry.ts', bench: 'bench/run.ts' } });
+await build({ ...common, entryPoints: { web: 'main/web/entry.ts', bench: 'bench/run.ts', 'hrv-stages': 'bench/hrv-stages.ts' } });
 // The CLI with code splitting: each subcommand's `import('./x')` stays a separate chunk
 // (dist/node/chunks/), so `soothe analyze` does not load what `soothe record` needs (serialport,
 // sockets, crypto) at start-up.

@@ -1,7 +1,7 @@
 // Bundles the Node entry points (CLI, browser-edition server, benchmarks) with esbuild.
 // Runs on `npm install` (prepare), so `soothe` works right after installing a fresh clone.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const common = {
@@ -17,6 +17,8 @@ const common = {
   logLevel: 'warning',
 };
 await build({ ...common, entryPoints: { web: 'main/web/entry.ts', bench: 'bench/run.ts', 'hrv-stages': 'bench/hrv-stages.ts' } });
+// Chunk names carry a content hash: clear the old ones so dist/ holds only this build's.
+rmSync('dist/node/chunks', { recursive: true, force: true });
 // The CLI with code splitting: each subcommand's `import('./x')` stays a separate chunk
 // (dist/node/chunks/), so `soothe analyze` does not load what `soothe record` needs (serialport,
 // sockets, crypto) at start-up.

@@ -119,6 +119,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  for (const w of parsed.warnings ?? []) process.stderr.write(`soothe analyze: ${file}: ${w}\n`);
   const report = analyzeRr(parsed.rrMs, { correction });
   process.stdout.write(values.json ? JSON.stringify(toJson(report)) + '\n' : toText(file, report));
   return 0;

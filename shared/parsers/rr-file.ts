@@ -32,6 +32,8 @@ export interface RrFile {
   readonly format: Exclude<RrFileFormat, 'auto'>;
   /** 1-based source line of each interval. */
   readonly lines: number[];
+  /** What was read around rather than refused (e.g. a recording's torn last line). */
+  readonly warnings?: readonly string[];
 }
 
 export class RrFileError extends Error {
@@ -255,16 +257,30 @@ function parseCsv(text: string): RrFile {
   return finish(values, lines, unit, 'csv');
 }
 
+/**
+ * A Soothe session's events.ndjson. A recording interrupted mid-write (power loss, a crash before
+ * the app's recovery has run) can end in a torn line with no newline after it: that last line is
+ * left out with a warning, as the app's own recovery drops it; a bad line anywhere else is an error.
+ */
 function parseSoothe(text: string): RrFile {
   const values: number[] = [];
   const lines: number[] = [];
-  splitLines(text).forEach((raw, i) => {
+  const warnings: string[] = [];
+  const all = splitLines(text);
+  let last = all.length - 1;
+  while (last >= 0 && (all[last] as string).trim() === '') last -= 1;
+  const endsTorn = !/[\r\n]$/.test(text);
+  all.forEach((raw, i) => {
     const s = raw.trim();
     if (s === '') return;
     let e: unknown;
     try {
       e = JSON.parse(s);
     } catch {
+      if (i === last && endsTorn) {
+        warnings.push(`line ${i + 1}: incomplete last line left out (the recording was interrupted while writing it)`);
+        return;
+      }
       throw new RrFileError(i + 1, 'not a JSON event');
     }
     if (typeof e !== 'object' || e === null || (e as { kind?: unknown }).kind !== 'beat') return;
@@ -273,7 +289,8 @@ function parseSoothe(text: string): RrFile {
     values.push(rr);
     lines.push(i + 1);
   });
-  return finish(values, lines, 'ms', 'soothe');
+  const r = finish(values, lines, 'ms', 'soothe');
+  return warnings.length ? { ...r, warnings } : r;
 }
 
 function detect(text: string): Exclude<RrFileFormat, 'auto'> {

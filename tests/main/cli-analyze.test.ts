@@ -33,7 +33,15 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'session'));
   writeFileSync(join(dir, 'session', 'manifest.json'), '{"format":"soothe-session/1"}');
   let t = 0;
-  writeFileSync(join(dir, 'session', 'events.ndjson'), rr.map((v) => JSON.stringify({ kind: 'beat', tMs: (t += v), rrMs: v })).join('\n') + '\n');
+  const events = rr.map((v) => JSON.stringify({ kind: 'beat', tMs: (t += v), rrMs: v }));
+  writeFileSync(join(dir, 'session', 'events.ndjson'), events.join('\n') + '\n');
+  // A session the app was killed in mid-write, not yet recovered by the app: a torn last line.
+  mkdirSync(join(dir, 'crashed'));
+  writeFileSync(join(dir, 'crashed', 'manifest.json'), '{"format":"soothe-session/1"}');
+  writeFileSync(join(dir, 'crashed', 'events.ndjson'), events.join('\n') + '\n' + events[0]!.slice(0, 17));
+  // The same torn text in the middle of the file is damage, not an interrupted write.
+  mkdirSync(join(dir, 'damaged'));
+  writeFileSync(join(dir, 'damaged', 'events.ndjson'), [...events.slice(0, 10), events[0]!.slice(0, 17), ...events.slice(10)].join('\n') + '\n');
 }, 60_000);
 
 afterAll(() => {
@@ -66,6 +74,19 @@ describe('soothe analyze (built CLI, child process)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Soothe is a training tool, not a medical device');
     expect(r.stdout).toMatch(/RMSSD\s+\d+\.\d ms/);
+  });
+
+  it('a crashed, not yet recovered session: analysed without its torn last line, with a warning', async () => {
+    const whole = JSON.parse((await soothe(['analyze', join(dir, 'session'), '--json'])).stdout) as { beats: number; time: { rmssdMs: number } };
+    const r = await soothe(['analyze', join(dir, 'crashed'), '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`line ${whole.beats + 1}: incomplete last line left out`);
+    const j = JSON.parse(r.stdout) as typeof whole;
+    expect(j.beats).toBe(whole.beats);
+    expect(j.time.rmssdMs).toBe(whole.time.rmssdMs);
+    const d = await soothe(['analyze', join(dir, 'damaged')]);
+    expect(d.code).toBe(1);
+    expect(d.stderr).toContain('line 11: not a JSON event');
   });
 
   it('bad input: exit code 1 and an error naming the line', async () => {

@@ -181,6 +181,20 @@ export class PolarPmd {
     for (const s of [this.frames, this.raw, this.rejected, this.deviceStopped]) s.complete();
   }
 
+  /**
+   * After a link loss: stops listening without sending anything (the link is gone, and with it
+   * the strap's streams). Pending commands fail at once; the streams complete.
+   */
+  detach(): void {
+    this.running.clear();
+    this.cp.removeEventListener('characteristicvaluechanged', this.onCp);
+    this.data.removeEventListener('characteristicvaluechanged', this.onData);
+    for (const w of this.waiters) w.resolve(new Uint8Array(0));
+    this.waiters = [];
+    this.decoder.reset();
+    for (const s of [this.frames, this.raw, this.rejected, this.deviceStopped]) s.complete();
+  }
+
   /** Sends a command and waits for its indication (continuations joined). */
   private async command(op: number, type: number, settings: PmdSelectedSettings = {}): Promise<{ parameters: Uint8Array }> {
     const bytes = encodePmdCommand(op, type, settings);

@@ -16,7 +16,9 @@
  * Battery level and device information are read when the strap offers them. On link loss
  * (`gattserverdisconnected`) the status says 'reconnecting' and we retry with backoff
  * 1, 2, 4 … 30 s; the first interval after the hole carries `afterGap` and a 'gap' diagnostic
- * gives its exact start and end in data time.
+ * gives its exact start and end in data time. A link loss also ends a Polar H10's raw streams:
+ * the ones the person had on (ECG, breathing from chest movement) are started again once the
+ * PMD service is found on the reconnected strap, and an 'info' diagnostic says so.
  */
 import {
   BehaviorSubject,
@@ -462,6 +464,8 @@ export class WebBluetoothHr implements BeatSource {
   }
 
   private pmd: PolarPmd | null = null;
+  /** Raw streams that were on when the link was lost: started again after reconnection (kept until tried on a live link). */
+  private readonly resumePmd = new Set<'ecg' | 'breathing'>();
   private breathing: AccelerometerBreathing | null = null;
   /** Session time minus sensor time, ms, from the first ACC frame of a stream (bleakheart/EBYT use one offset too). */
   private accOffsetMs: number | null = null;
@@ -482,8 +486,14 @@ export class WebBluetoothHr implements BeatSource {
   private async openPmd(gatt: BleGattServer): Promise<void> {
     if (this.stopped) return;
     const pmd = await PolarPmd.open(gatt, this.opts.clock).catch(() => null);
-    if (!pmd || this.stopped) {
-      this.setPmd({ ...PMD_OFF, available: false });
+    if (!pmd || this.stopped || !gatt.connected) {
+      pmd?.detach();
+      if (!this.stopped) this.setPmd({ ...PMD_OFF, available: false });
+      return;
+    }
+    // A late attempt of an earlier reconnection may get here twice: keep the first.
+    if (this.pmd) {
+      pmd.detach();
       return;
     }
     this.pmd = pmd;
@@ -499,6 +509,32 @@ export class WebBluetoothHr implements BeatSource {
       const patch: Partial<PmdState> = { message: `The strap stopped ${names.join(' and ')} by itself. Start it again when you are ready.` };
       this.setPmd({ ...patch, ...(names.includes('ECG') ? { ecg: 'off' as const } : {}), ...(names.includes('ACC') ? { acc: 'off' as const } : {}) });
     });
+    await this.resumePmdStreams(features);
+  }
+
+  /** After a reconnection: starts again, one after the other, the raw streams that were on when the link was lost. */
+  private async resumePmdStreams(features: readonly string[]): Promise<void> {
+    const wanted = [...this.resumePmd];
+    if (wanted.length === 0) return;
+    const pmd = this.pmd;
+    const names = { ecg: 'raw ECG', breathing: 'breathing from chest movement' } as const;
+    const started: string[] = [];
+    const failed: string[] = [];
+    for (const kind of wanted) {
+      if (this.stopped || this.pmd !== pmd) return; // lost again: the next reconnection tries
+      if (!features.includes(kind === 'ecg' ? 'ECG' : 'ACC')) failed.push(names[kind]);
+      else if (await this.startPmd(kind)) started.push(names[kind]);
+      else if (this.pmd === pmd) failed.push(names[kind]);
+      if (this.pmd !== pmd) return;
+      this.resumePmd.delete(kind);
+    }
+    const now = this.opts.clock();
+    if (started.length) this.diagnostics.next({ kind: 'info', message: `after reconnection, started again: ${started.join(' and ')}`, tMs: now });
+    if (failed.length) {
+      const message = `After reconnection, ${failed.join(' and ')} could not be started again${this.pmdState.value.message ? `: ${this.pmdState.value.message}` : '.'} Start it again when you are ready.`;
+      this.setPmd({ message });
+      this.diagnostics.next({ kind: 'quality', message, tMs: now });
+    } else if (started.length) this.setPmd({ message: `The link was lost for a moment; ${started.join(' and ')} started again.` });
   }
 
   private onPmdFrame(e: PmdFrameEvent): void {
@@ -598,9 +634,11 @@ export class WebBluetoothHr implements BeatSource {
         const chosen = await pmd.start('ACC', BREATHING_ACC);
         this.breathing = new AccelerometerBreathing({ sampleRateHz: chosen.SAMPLE_RATE ?? BREATHING_ACC.SAMPLE_RATE, ...(this.opts.pacerCyclesAt ? { pacerCyclesAt: this.opts.pacerCyclesAt } : {}) });
       }
+      if (this.pmd !== pmd) return false; // the link went meanwhile
       this.setPmd({ [key]: 'on' });
       return true;
     } catch (e) {
+      if (this.pmd !== pmd) return false; // the link went meanwhile: not the strap's refusal
       const message = e instanceof PmdError ? e.message : `Raw stream could not start: ${e instanceof Error ? e.message : String(e)}. Heart rate goes on.`;
       this.setPmd({ [key]: 'error', message });
       this.diagnostics.next({ kind: 'quality', message, tMs: this.opts.clock() });
@@ -611,9 +649,11 @@ export class WebBluetoothHr implements BeatSource {
   /** Stops a Polar H10 stream. */
   async stopPmd(kind: 'ecg' | 'breathing'): Promise<void> {
     const key = kind === 'ecg' ? 'ecg' : 'acc';
-    if (!this.pmd) return;
+    const pmd = this.pmd;
+    if (!pmd) return;
     this.setPmd({ [key]: 'stopping' });
-    const problem = await this.pmd.stop(kind === 'ecg' ? 'ECG' : 'ACC');
+    const problem = await pmd.stop(kind === 'ecg' ? 'ECG' : 'ACC');
+    if (this.pmd !== pmd) return; // the link went meanwhile (and took the stream with it)
     this.setPmd({ [key]: 'off', message: problem });
   }
 
@@ -659,9 +699,17 @@ export class WebBluetoothHr implements BeatSource {
     this.characteristic = null;
     this.beatTimes.interrupt();
     if (this.pmd) {
-      // The link took the PMD streams with it; they are offered again after reconnection.
+      // The link took the PMD streams with it; the ones that were on start again after reconnection.
+      const s = this.pmdState.value;
+      const on = (st: PmdStreamState): boolean => st === 'on' || st === 'starting';
+      if (on(s.ecg)) this.resumePmd.add('ecg');
+      if (on(s.acc)) this.resumePmd.add('breathing');
+      this.pmd.detach();
       this.pmd = null;
-      this.setPmd({ ...PMD_OFF, message: 'The link was lost, so the raw streams stopped. Start them again once reconnected.' });
+      this.setPmd({
+        ...PMD_OFF,
+        message: this.resumePmd.size ? 'The link was lost, so the raw streams stopped; they start again once the strap is reconnected.' : 'The link was lost; reconnecting.',
+      });
     }
     const lostAt = this.opts.clock();
     this.linkLostAtMs = lostAt;

@@ -1,0 +1,96 @@
+/**
+ * Progressive slowing from breathing measured by the H10 (issue 9), in the real app in Chromium
+ * with the emulated H10 and accelerated session time (?speed=10): the chest accelerometer says the
+ * person breathes at 8 /min while their heart rhythm swings at 6 /min (so the RSA estimate says
+ * ≈ 6). Turning progressive slowing on starts the pacer at the measured 8.0 /min, not at the RSA
+ * estimate (which, being at the 6 /min target, would start and finish at once), and the recording's
+ * slowing step names its breathing source.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
+import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
+import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
+
+const ready = HAVE_CHROMIUM && WEB_BUILT;
+if (!ready) console.warn(`skipping H10 measured-breathing slowing e2e: ${!HAVE_CHROMIUM ? CHROMIUM_MISSING : WEB_MISSING}`);
+
+const SPEED = 10;
+const T0_NS = 599_616_000_000_000_000n;
+const CHEST_BREATHS_PER_MIN = 8;
+/** ACC frame (type 0x01, int16 mG), 36 samples at 25 Hz; the chest tilts 2° at 8 breaths/min, 40 % in. */
+function accFrame(k: number): Uint8Array {
+  const b = new DataView(new ArrayBuffer(8));
+  b.setBigUint64(0, T0_NS + BigInt((k + 1) * 36) * 40_000_000n, true);
+  const out = [0x02, ...new Uint8Array(b.buffer), 0x01];
+  const periodS = 60 / CHEST_BREATHS_PER_MIN;
+  const inS = 0.4 * periodS;
+  for (let i = 0; i < 36; i++) {
+    const tS = (k * 36 + i) / 25;
+    const c = tS % periodS;
+    const x = c < inS ? (1 - Math.cos((Math.PI * c) / inS)) / 2 : (1 + Math.cos((Math.PI * (c - inS)) / (periodS - inS))) / 2;
+    const th = (2 * x * Math.PI) / 180;
+    for (const v of [Math.round(3 * Math.sin(7 * tS)), Math.round(-1000 * Math.cos(th)), Math.round(-1000 * Math.sin(th))]) out.push(v & 0xff, (v >> 8) & 0xff);
+  }
+  return Uint8Array.from(out);
+}
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+describe.skipIf(!ready)('progressive slowing from breathing measured by the H10 (Chromium, emulated H10, accelerated time)', () => {
+  let app: RunningWebApp;
+  let browser: Browser;
+  let page: Page;
+  let emu: BleStrapEmulator;
+  const pageErrors: string[] = [];
+  const recording = (): RecordedLine[] => readRecordedLines(app.dataDir);
+
+  beforeAll(async () => {
+    app = await startWebApp();
+    browser = await launchChromium({ args: BLE_CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(app.url.replace('/#', `/?speed=${SPEED}#`));
+    emu = await BleStrapEmulator.start(browser, page, { name: 'Polar H10 7C6D5E4F', battery: 75, pmd: true });
+  }, 30_000);
+
+  afterAll(async () => {
+    await emu?.stop();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('the pacer starts at the chest-measured rate, and the slowing step records its source', async () => {
+    emu.answerNextPrompt('select');
+    await page.getByRole('button', { name: /^Connect/ }).click();
+    await page.getByRole('button', { name: 'Breathing from chest movement' }).click();
+    await expect.poll(async () => (await page.getByTestId('pmd-status').textContent()) ?? '', { timeout: 10_000 }).toMatch(/chest movement: on/);
+    expect(await page.getByTestId('pacer-rate').textContent()).toBe('6.0');
+    // 144 s of chest movement at once (breaths follow sensor time), then beats in session time until
+    // the reward has both the RSA estimate and current chest breaths.
+    for (let k = 0; k < 100; k++) await emu.sendPmdFrame(accFrame(k));
+    const t0 = Date.now();
+    let tS = 0;
+    while (tS < 120) {
+      const rrMs = 1000 + 80 * Math.sin((2 * Math.PI * tS) / 10);
+      tS += rrMs / 1000;
+      await sleep((tS * 1000) / SPEED - (Date.now() - t0));
+      const u = Math.round(rrMs * 1.024);
+      await emu.sendNotification(Uint8Array.of(0x10, Math.round(60_000 / rrMs), u & 0xff, (u >> 8) & 0xff));
+      if (recording().some((e) => e.kind === 'reward' && e.breathingSource === 'chest-acc')) break;
+    }
+    await expect.poll(() => recording().filter((e) => e.kind === 'reward' && e.breathingSource === 'chest-acc').length, { timeout: 8000 }).toBeGreaterThan(0);
+    const rsa = recording().filter((e) => e.kind === 'metric' && typeof e.breathsPerMin === 'number').at(-1)?.breathsPerMin as number;
+    console.info(`RSA estimate ${rsa.toFixed(2)} /min, chest ${CHEST_BREATHS_PER_MIN} /min`);
+    expect(Math.abs(rsa - 6)).toBeLessThan(0.8); // the heart says ≈ 6: starting from it would start at the target
+
+    await page.getByLabel('Start at my own breathing rate and slow down gently').check();
+    await expect.poll(async () => (await page.getByTestId('pacer-rate').textContent()) ?? '', { timeout: 5000 }).toMatch(/^(7\.[89]|8\.[0-2])$/);
+    expect(await page.getByTestId('slowing-status').textContent()).toMatch(/Slowing gently toward 6\.0/);
+    await expect.poll(() => recording().filter((e) => e.kind === 'trainer' && e.event === 'slowing-step').length, { timeout: 5000 }).toBeGreaterThan(0);
+    const step = recording().find((e) => e.kind === 'trainer' && e.event === 'slowing-step');
+    expect(step).toMatchObject({ breathingSource: 'chest-acc', holding: false, done: false });
+    expect(Math.abs((step?.breathsPerMin as number) - CHEST_BREATHS_PER_MIN)).toBeLessThan(0.3);
+    expect(Math.abs((step?.pacerBreathsPerMin as number) - CHEST_BREATHS_PER_MIN)).toBeLessThan(0.25);
+    expect(pageErrors).toEqual([]);
+  }, 40_000);
+});

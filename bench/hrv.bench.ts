@@ -176,7 +176,7 @@ export const hrvBench: BenchSection = {
       `| cold: a fresh process, as \`soothe analyze\` runs (\`dist/node/hrv-stages.mjs\`, bench/hrv-stages.ts) | ${STAGES.map((k) => fmt(coldMed(k), 1)).join(' | ')} |`,
       `| warm: the same stages in this process, third of three runs | – | – | ${fmt(parseMs, 1)} | ${fmt(correctMs, 1)} (detection + correction) | – | ${fmt(timeMs, 1)} | ${fmt(freqMs, 1)} | ${fmt(rsaMs, 1)} |`,
       ``,
-      `The gap between the cold and warm rows is a fresh process running each loop before V8 has optimised it (interpreter and baseline code first, on-stack replacement later, garbage collection). Start-up, module loading and that JIT warm-up are what bound a one-shot process; the computation itself, once optimised, is about ${fmt(computeMs)} ms.`,
+      `The gap between the cold and warm rows is a fresh process running each loop before V8 has optimised it (interpreter and baseline code first, on-stack replacement later, garbage collection). Start-up, module loading and that JIT warm-up are what bound a one-shot process; the computation itself, once optimised, is about ${fmt(computeMs)} ms. So even with no warm-up at all, start-up plus that computation is about ${fmt(coldMed('start-up to first line') + computeMs)} ms: a ${TARGET_FACTOR}× whole process (≤ ${NK_WHOLE_PROCESS_MS / TARGET_FACTOR} ms) would need the hot loops (rolling quartiles, spline, FFT, parsing) to run at close to optimised speed from their first iteration, i.e. ahead-of-time compiled kernels (WebAssembly); not done.`,
     ].join('\n');
   },
 };

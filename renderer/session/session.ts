@@ -410,7 +410,7 @@ export class Session {
         breathSource.breaths$.subscribe((b) => {
           this.chestBreaths = [...this.chestBreaths.filter((x) => x.onsetTMs > b.onsetTMs - 120_000), b];
           this.nnCapture?.breaths.push({ onsetTMs: b.onsetTMs, durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, pacerPhaseDeg: b.pacerPhaseDeg, ...(b.exhaleOnsetTMs !== undefined ? { exhaleOnsetTMs: b.exhaleOnsetTMs } : {}) });
-          this.record('breath', { source: 'chest-acc', durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, depthRelative: b.depthRelative, pacerPhaseDeg: b.pacerPhaseDeg }, b.onsetTMs);
+          this.record('breath', { source: 'chest-acc', durationMs: b.durationMs, breathsPerMin: b.breathsPerMin, depthRelative: b.depthRelative, pacerPhaseDeg: b.pacerPhaseDeg, ...(b.exhaleOnsetTMs !== undefined ? { exhaleOnsetTMs: b.exhaleOnsetTMs } : {}) }, b.onsetTMs);
         }),
       );
     if (ppgSamples$) this.sourceSubs.add(ppgSamples$.subscribe((b) => this.onPpgSamples(b)));

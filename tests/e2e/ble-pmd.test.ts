@@ -114,7 +114,12 @@ describe.skipIf(!ready)('Polar H10 raw streams in the app (Chromium, emulated H1
     for (let k = 0; k < 60; k++) await emu.sendPmdFrame(accFrame(k));
     await expect.poll(() => testId('chest-breathing'), { timeout: 10_000 }).toMatch(/^breathing \(chest\): (5\.[7-9]|6\.[0-3]) \/min, [+-]?\d+° from the pacer$/);
     await expect.poll(() => recording().filter((e) => e.kind === 'breath').length, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
-    for (const b of recording().filter((e) => e.kind === 'breath' && (e.tMs as number) > 0)) expect(Math.abs((b.breathsPerMin as number) - 6)).toBeLessThan(0.6);
+    for (const b of recording().filter((e) => e.kind === 'breath' && (e.tMs as number) > 0)) {
+      expect(Math.abs((b.breathsPerMin as number) - 6)).toBeLessThan(0.6);
+      // The out-breath begins inside the breath (recorded so an assessment can be rebuilt from the file).
+      expect(b.exhaleOnsetTMs as number).toBeGreaterThan(b.tMs as number);
+      expect(b.exhaleOnsetTMs as number).toBeLessThan((b.tMs as number) + (b.durationMs as number));
+    }
     expect(pageErrors).toEqual([]);
   }, 40_000);
 

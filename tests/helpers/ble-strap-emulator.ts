@@ -288,6 +288,10 @@ export class BleStrapEmulator {
     await this.browserSession.send('BluetoothEmulation.simulateGATTDisconnection', { address: this.address });
     this.log.push('link-lost');
     this.pmdStreaming.clear(); // a link loss ends an H10's streams
+    // ...and whatever was in flight: an answer queued for the old link must not reach the next one.
+    this.cpPayloads.length = 0;
+    this.dataPayloads.length = 0;
+    this.hrmPayloads.length = 0;
     await this.forgetCharacteristic();
     await this.addGattTree();
   }

@@ -233,6 +233,11 @@ export function PracticeView({ session, api }: ViewProps) {
                   : t.slowing.done
                     ? `Reached ${t.slowing.targetBreathsPerMin.toFixed(1)} /min.`
                     : `Slowing gently toward ${t.slowing.targetBreathsPerMin.toFixed(1)} /min${t.slowing.holding ? ' (waiting for you)' : ''}.`}
+                {t.slowing.breathingSource && !t.slowing.done
+                  ? t.slowing.breathingSource === 'chest-acc'
+                    ? ' Your breathing is measured from chest movement.'
+                    : ' Your breathing is estimated from your heart rhythm.'
+                  : ''}
               </p>
             ) : null}
           </section>

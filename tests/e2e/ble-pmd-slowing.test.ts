@@ -85,7 +85,7 @@ describe.skipIf(!ready)('progressive slowing from breathing measured by the H10 
 
     await page.getByLabel('Start at my own breathing rate and slow down gently').check();
     await expect.poll(async () => (await page.getByTestId('pacer-rate').textContent()) ?? '', { timeout: 5000 }).toMatch(/^(7\.[89]|8\.[0-2])$/);
-    expect(await page.getByTestId('slowing-status').textContent()).toMatch(/Slowing gently toward 6\.0/);
+    expect(await page.getByTestId('slowing-status').textContent()).toMatch(/Slowing gently toward 6\.0 \/min( \(waiting for you\))?\. Your breathing is measured from chest movement\./);
     await expect.poll(() => recording().filter((e) => e.kind === 'trainer' && e.event === 'slowing-step').length, { timeout: 5000 }).toBeGreaterThan(0);
     const step = recording().find((e) => e.kind === 'trainer' && e.event === 'slowing-step');
     expect(step).toMatchObject({ breathingSource: 'chest-acc', holding: false, done: false });

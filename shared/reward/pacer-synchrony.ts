@@ -2,7 +2,11 @@
  * How closely the heart-rate oscillation follows the pacer: synchronous (lock-in) demodulation
  * of heart rate at the pacer's own phase.
  *
- * Method: HR(t) = 60000 / NN (beats/min) at each beat time, linearly interpolated on a 4 Hz grid
+ * Method: HR(t) = 60000 / NN (beats/min) at the midpoint of each interval (60000/NN is the mean
+ * heart rate over the interval, which for a smooth oscillation is its value at the midpoint to
+ * second order; placing it at the beat that ends the interval would read the wave half an interval
+ * late, ~18° at 6 breaths/min — the same placement as resonance/hr-breath-phase.ts), linearly
+ * interpolated on a 4 Hz grid
  * over the window, least-squares linear trend removed (slow drift is not breathing). With the
  * pacer's continuous cycle count c(t) (shared/pacer/phase.ts; it stays continuous across rate
  * changes, so a changing pacer is followed exactly), θ(t) = 2π·c(t) and
@@ -53,11 +57,13 @@ export function computePacerSynchrony(beatTMs: ArrayLike<number>, nnMs: ArrayLik
   const count = Math.floor((tEnd - tStart) / stepMs) + 1;
   const x = new Float64Array(count);
   let k = i0;
+  // Interval midpoints (beat time minus half the interval): increasing, as the beats are.
+  const midAt = (i: number): number => (beatTMs[i] as number) - (nnMs[i] as number) / 2;
   for (let j = 0; j < count; j++) {
     const t = tStart + j * stepMs;
-    while (k + 1 < i1 - 1 && (beatTMs[k + 1] as number) < t) k++;
-    const ta = beatTMs[k] as number;
-    const tb = beatTMs[Math.min(k + 1, i1 - 1)] as number;
+    while (k + 1 < i1 - 1 && midAt(k + 1) < t) k++;
+    const ta = midAt(k);
+    const tb = midAt(Math.min(k + 1, i1 - 1));
     const ha = 60_000 / (nnMs[k] as number);
     const hb = 60_000 / (nnMs[Math.min(k + 1, i1 - 1)] as number);
     const u = tb > ta ? Math.min(1, Math.max(0, (t - ta) / (tb - ta))) : 0;

@@ -61,9 +61,9 @@ describe('pacer synchrony', () => {
       const nn: number[] = [];
       const hrAt = (tMs: number): number => 70 + 5 * Math.cos(2 * Math.PI * ((6 * tMs) / 60_000 - 0.4 - lagCycles));
       for (let tMs = 0; tMs < 60_000; ) {
-        // The interval ending at beat time tMs + rr has HR 60000/rr (solved by fixed point).
+        // The interval from tMs to tMs + rr has mean HR 60000/rr ≈ HR at its midpoint (fixed point).
         let rr = 60_000 / hrAt(tMs);
-        for (let k = 0; k < 5; k++) rr = 60_000 / hrAt(tMs + rr);
+        for (let k = 0; k < 5; k++) rr = 60_000 / hrAt(tMs + rr / 2);
         tMs += rr;
         t.push(tMs);
         nn.push(rr);

@@ -1,6 +1,10 @@
 /**
- * `soothe analyze <file>`: HRV report of an RR file (plain ms/s, Kubios, CSV exports, or a Soothe
+ * `soothe analyze <file>…`: HRV report of an RR file (plain ms/s, Kubios, CSV exports, or a Soothe
  * session folder / its events.ndjson). Metrics over the whole file after artifact correction.
+ * Several files (batch analysis for a study): one process reads them one after another, so start-up
+ * and the JIT warm-up are paid once; `--json` then prints one JSON object per line with its `file`,
+ * `--csv` one table row per file. A file that cannot be read or analysed gets its error (on stderr,
+ * and as a row/line with `error`) and the others go on; the exit code is then 1.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +13,30 @@ import { analyzeRr, CORRECTION_METHODS, type CorrectionMethod, type HrvReport } 
 import { parseRrFile, type RrFileFormat } from '../../shared/parsers/rr-file';
 
 const FORMATS: readonly RrFileFormat[] = ['auto', 'rr-ms', 'rr-s', 'kubios', 'csv'];
-const USAGE = 'soothe analyze <file> [--format auto|rr-ms|rr-s|kubios|csv] [--correction auto|none|very-low|low|medium|strong|very-strong] [--json]\n';
+const USAGE =
+  'soothe analyze <file|session-dir>... [--format auto|rr-ms|rr-s|kubios|csv] [--correction auto|none|very-low|low|medium|strong|very-strong] [--json | --csv]\n' +
+  '  several files: --json prints one JSON object per line (with "file"), --csv one row per file\n';
+
+/** Columns of `--csv` (one row per file): the metrics of `--json`, flattened. */
+const CSV_COLUMNS = [
+  'file', 'error', 'beats', 'nn_count', 'artifacts', 'artifact_pct', 'mean_nn_ms', 'sdnn_ms', 'rmssd_ms', 'pnn50_pct', 'mean_hr_bpm', 'sd1_ms', 'sd2_ms',
+  'vlf_ms2', 'lf_ms2', 'hf_ms2', 'lf_hf', 'lf_peak_hz', 'hf_peak_hz', 'total_ms2', 'coherence_ratio', 'coherence_peak_hz', 'rsa_breaths_per_min', 'rsa_peak_to_trough_bpm',
+] as const;
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csvRow(file: string, r: HrvReport | null, error: string | null): string {
+  const cells: unknown[] = r
+    ? [file, '', r.beats, r.nnCount, r.artifacts.count, round(r.artifacts.percent), round(r.time.meanNnMs), round(r.time.sdnnMs), round(r.time.rmssdMs), round(r.time.pnn50Pct), round(r.time.meanHrBpm), round(r.time.sd1Ms), round(r.time.sd2Ms),
+        round(r.frequency.vlfMs2), round(r.frequency.lfMs2), round(r.frequency.hfMs2), round(r.frequency.lfHf), round(r.frequency.lfPeakHz), round(r.frequency.hfPeakHz), round(r.frequency.totalMs2),
+        round(r.coherence.ratio), round(r.coherence.peakHz), round(r.rsa.breathsPerMin, 3), round(r.rsa.peakToTroughBpm, 3)]
+    : [file, error];
+  return cells.map(csvCell).join(',');
+}
 
 function round(v: number | null, digits = 6): number | null {
   if (v === null || !Number.isFinite(v)) return null;
@@ -88,6 +115,17 @@ async function readInput(file: string): Promise<{ text: string; soothe: boolean 
   return { text: await readFile(file, 'utf8'), soothe: false };
 }
 
+async function analyzeFile(file: string, format: RrFileFormat, correction: CorrectionMethod): Promise<{ report: HrvReport; warnings: readonly string[] }> {
+  const input = await readInput(file);
+  let parsed;
+  try {
+    parsed = parseRrFile(input.text, input.soothe ? 'soothe' : format);
+  } catch (e) {
+    throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { report: analyzeRr(parsed.rrMs, { correction }), warnings: parsed.warnings ?? [] };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -96,6 +134,7 @@ export async function run(argv: string[]): Promise<number> {
       format: { type: 'string', default: 'auto' },
       correction: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -103,8 +142,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const file = positionals[0];
-  if (!file || positionals.length > 1) {
+  if (positionals.length === 0 || (values.json && values.csv)) {
     process.stderr.write(USAGE);
     return 2;
   }
@@ -112,15 +150,30 @@ export async function run(argv: string[]): Promise<number> {
   const correction = values.correction as CorrectionMethod;
   if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
   if (!CORRECTION_METHODS.includes(correction)) throw new Error(`--correction must be one of ${CORRECTION_METHODS.join(', ')}`);
-  const input = await readInput(file);
-  let parsed;
-  try {
-    parsed = parseRrFile(input.text, input.soothe ? 'soothe' : format);
-  } catch (e) {
-    throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  // One file: the report, or an error as the exit (the single-file behaviour since issue 3).
+  if (positionals.length === 1 && !values.csv) {
+    const file = positionals[0] as string;
+    const { report, warnings } = await analyzeFile(file, format, correction);
+    for (const w of warnings) process.stderr.write(`soothe analyze: ${file}: ${w}\n`);
+    process.stdout.write(values.json ? JSON.stringify(toJson(report)) + '\n' : toText(file, report));
+    return 0;
   }
-  for (const w of parsed.warnings ?? []) process.stderr.write(`soothe analyze: ${file}: ${w}\n`);
-  const report = analyzeRr(parsed.rrMs, { correction });
-  process.stdout.write(values.json ? JSON.stringify(toJson(report)) + '\n' : toText(file, report));
-  return 0;
+  let failed = 0;
+  if (values.csv) process.stdout.write(CSV_COLUMNS.join(',') + '\n');
+  for (const [i, file] of positionals.entries()) {
+    let result: { report: HrvReport; warnings: readonly string[] } | null = null;
+    let error: string | null = null;
+    try {
+      result = await analyzeFile(file, format, correction);
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+      failed += 1;
+      process.stderr.write(`soothe analyze: ${error}\n`);
+    }
+    for (const w of result?.warnings ?? []) process.stderr.write(`soothe analyze: ${file}: ${w}\n`);
+    if (values.csv) process.stdout.write(csvRow(file, result?.report ?? null, error) + '\n');
+    else if (values.json) process.stdout.write(JSON.stringify(result ? { file, ...(toJson(result.report) as object) } : { file, error }) + '\n');
+    else process.stdout.write((i > 0 ? '\n' : '') + (result ? toText(file, result.report) : `${file}: ${error}\n`));
+  }
+  return failed > 0 ? 1 : 0;
 }

@@ -11,6 +11,14 @@ const ROOT = process.cwd();
 const BIN = resolve(ROOT, 'bin/soothe.mjs');
 let dir = '';
 
+/** One CSV line (RFC 4180 quoting, no line breaks inside cells) into its cells. */
+function splitCsvLine(line: string): string[] {
+  return [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => {
+    const cell = m[1] ?? '';
+    return cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+  });
+}
+
 async function soothe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const r = await run(process.execPath, [BIN, ...args], { cwd: ROOT });
@@ -87,6 +95,31 @@ describe('soothe analyze (built CLI, child process)', () => {
     const d = await soothe(['analyze', join(dir, 'damaged')]);
     expect(d.code).toBe(1);
     expect(d.stderr).toContain('line 11: not a JSON event');
+  });
+
+  it('several files in one process: one JSON line or CSV row each, the same numbers as one at a time; a bad file is reported and the rest go on', async () => {
+    const files = [join(dir, 'rr.txt'), join(dir, 'bad.txt'), join(dir, 'session')];
+    const single = JSON.parse((await soothe(['analyze', files[0]!, '--json'])).stdout) as Record<string, Record<string, number>>;
+    const r = await soothe(['analyze', ...files, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad.txt: line 4');
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.file)).toEqual(files);
+    expect(lines[0]).toEqual({ file: files[0], ...single });
+    expect(lines[1]!.error).toMatch(/line 4/);
+    const session = JSON.parse((await soothe(['analyze', files[2]!, '--json'])).stdout) as Record<string, Record<string, number>>;
+    expect(lines[2]).toEqual({ file: files[2], ...session });
+    const c = await soothe(['analyze', ...files, '--csv']);
+    expect(c.code).toBe(1);
+    const rows = c.stdout.trim().split('\n').map(splitCsvLine);
+    expect(rows[0]!.slice(0, 3)).toEqual(['file', 'error', 'beats']);
+    const col = (name: string): number => rows[0]!.indexOf(name);
+    expect(rows).toHaveLength(4);
+    expect(Number(rows[1]![col('rmssd_ms')])).toBe(single.time!.rmssdMs);
+    expect(Number(rows[1]![col('beats')])).toBe(399);
+    expect(rows[2]![col('error')]).toMatch(/line 4/);
+    expect(rows[2]![col('rmssd_ms')]).toBeUndefined();
+    expect(Number(rows[3]![col('lf_hf')])).toBe(session.frequency!.lfHf);
   });
 
   it('bad input: exit code 1 and an error naming the line', async () => {

@@ -440,6 +440,10 @@ function EcgQualityTable({ pmd }: { readonly pmd: PmdState }) {
           <td>{q.unconfirmedShare === null ? '—' : `${(q.unconfirmedShare * 100).toFixed(1)} %`}</td>
         </tr>
         <tr>
+          <th scope="row">Strap intervals that skip an ECG beat</th>
+          <td>{q.joinedRr}</td>
+        </tr>
+        <tr>
           <th scope="row">ECG time minus strap time</th>
           <td>{ms(q.offsetMs)}</td>
         </tr>

@@ -32,6 +32,24 @@ describe('compareStrapRrWithEcg', () => {
     const worst = compareStrapRrWithEcg(strapFrom(beats).slice(25, 35), ecg);
     expect(worst.rrDiffP95Ms).toBeCloseTo(RR_AGREE_MS + 10, 9);
   });
+  it('beat times that jump with packet arrivals (±0.5 s) do not matter: the RR sums are aligned, bigeminy included', () => {
+    // Bigeminy-like rhythm: short–long pairs; the strap's times wobble as arrival anchoring does.
+    const ecg: number[] = [1000];
+    for (let k = 1; k < 80; k++) ecg.push((ecg[k - 1] as number) + (k % 2 ? 430 : 880) + 10 * Math.sin(k));
+    const strap = strapFrom(ecg).map((r, k) => ({ ...r, tMs: r.tMs + 900 + 500 * Math.sin(k * 1.7) }));
+    const q = compareStrapRrWithEcg(strap, ecg);
+    expect(q.comparedRr).toBe(79);
+    expect(q.confirmedRr).toBe(79);
+    expect(q.rrDiffMedianMs).toBeCloseTo(0, 9);
+    expect(q.offsetMs).toBeCloseTo(-900, 6); // the chain starts at the first strap beat as given (k = 0: +900 ms)
+  });
+  it('a strap interval spanning two ECG intervals (the strap missed a beat) is counted as joined, not confirmed', () => {
+    const joinedStrap = strapFrom([...beats.slice(0, 30), ...beats.slice(31)]);
+    const q = compareStrapRrWithEcg(joinedStrap, beats);
+    expect(q.strapRr).toBe(78);
+    expect(q.joinedRr).toBe(1);
+    expect(q.confirmedRr).toBe(77);
+  });
   it('strap intervals outside the ECG span are not judged; no ECG gives nulls', () => {
     const q = compareStrapRrWithEcg(strapFrom(beats), beats.slice(40));
     expect(q.strapRr).toBe(39);

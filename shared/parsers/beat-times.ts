@@ -25,6 +25,11 @@
  * - `interrupt()` (link loss, or a packet the caller dropped as malformed) forces the same
  *   treatment on the next packet whatever the lag.
  *
+ *   The jitter allowed adapts to the link: the threshold is also at least the largest lag of the
+ *   last JITTER_PACKETS packets plus JITTER_MARGIN_MS. A real H10 recording made through a phone
+ *   (datasets rr/polar_h10) has notifications arriving 0–2 s after their beats with no beat lost
+ *   (its RR sequence matches the strap's ECG one to one); a fixed 1 s tolerance called two
+ *   "lost packets" gaps there that were not.
  * Limits: a single lost packet can go unnoticed when the lag it adds fits in the normal jitter
  * (the strap sends no sequence number); the missing beat then shortens nothing, it only joins
  * two intervals that were not adjacent. Two such losses in a row exceed the tolerance.
@@ -36,6 +41,10 @@ import type { SourceDiagnostic } from '../types/beat-source';
 export const HRM_NOTIFY_PERIOD_MS = 1000;
 /** Lag allowed beyond one notification period or one RR before packets count as lost, ms (BLE connection-interval and OS batching jitter). */
 export const DEFAULT_GAP_TOLERANCE_MS = 1000;
+/** Packets whose lags set the link's own jitter allowance (about a minute of notifications). */
+export const JITTER_PACKETS = 60;
+/** A packet counts as late beyond the link's own jitter when its lag exceeds the recent largest by this, ms (half a notification period). */
+export const JITTER_MARGIN_MS = 500;
 
 export interface BeatTimesOptions {
   /** Default {@link DEFAULT_GAP_TOLERANCE_MS}. */
@@ -81,6 +90,8 @@ export class BeatTimes {
   private interrupted: BeatGapCause | null = null;
   /** Set when an interval was dropped: the next kept interval must not be differenced with the one before. */
   private broken = false;
+  /** Lags (≥ 0) of the last JITTER_PACKETS packets that continued the chain, ms. */
+  private readonly recentLagsMs: number[] = [];
 
   constructor(opts: BeatTimesOptions = {}) {
     this.toleranceMs = opts.gapToleranceMs ?? DEFAULT_GAP_TOLERANCE_MS;
@@ -117,7 +128,9 @@ export class BeatTimes {
       times = backFrom(arrivalMs, rr);
     } else {
       const lagMs = arrivalMs - (last + sum);
-      const maxLagMs = Math.max(this.periodMs, this.lastRrMs) + this.toleranceMs;
+      const fixedMaxLagMs = Math.max(this.periodMs, this.lastRrMs) + this.toleranceMs;
+      const linkJitterMs = this.recentLagsMs.length ? Math.max(...this.recentLagsMs) + JITTER_MARGIN_MS : 0;
+      const maxLagMs = Math.max(fixedMaxLagMs, linkJitterMs);
       if (this.interrupted !== null || lagMs > maxLagMs) {
         times = backFrom(arrivalMs, rr);
         restart = true;
@@ -132,9 +145,11 @@ export class BeatTimes {
         });
       } else if (lagMs >= 0) {
         times = forwardFrom(last, rr);
-      } else if (lagMs > -first && lagMs >= -maxLagMs) {
+        this.noteLag(lagMs);
+      } else if (lagMs > -first && lagMs >= -fixedMaxLagMs) {
         // Clamp: the chain ran late; end this packet's beats at its arrival.
         times = backFrom(arrivalMs, rr);
+        this.noteLag(0);
       } else {
         // The RR carried is longer than the time since the previous beat by more than the
         // jitter allows: strap data or clock inconsistent. Re-anchor and do not join.
@@ -167,6 +182,11 @@ export class BeatTimes {
       this.broken = true;
     }
     return { beats, gap, diagnostics };
+  }
+
+  private noteLag(lagMs: number): void {
+    this.recentLagsMs.push(lagMs);
+    if (this.recentLagsMs.length > JITTER_PACKETS) this.recentLagsMs.shift();
   }
 
   /**

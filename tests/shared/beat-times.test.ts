@@ -138,6 +138,22 @@ describe('BeatTimes', () => {
     expect(diagnostics).toEqual([{ kind: 'gap', message: expect.stringMatching(/^lost packets: no beats from .* \(4\.000 s\)/), tMs: before?.tMs }]);
   });
 
+  it('a link whose notifications arrive 0–1.9 s late: no false gaps, and a 5-notification loss is still found', () => {
+    // The spread of the real H10 recording in the datasets (see ecg-rr-quality-h10.test.ts).
+    const rng = createRng(7);
+    const rr = Array.from({ length: 400 }, (_, k) => 800 + 300 * (k % 2) + 10 * rng.gaussian());
+    // Latency wandering over 0–1.9 s, at most ±300 ms from one notification to the next (BLE keeps order).
+    let latencyMs = 950;
+    const packets = strap(rr, { latency: () => (latencyMs = Math.min(1900, Math.max(0, latencyMs + 600 * (rng.uniform() - 0.5)))) });
+    expect(Math.max(...packets.map((p, k) => p.arrivalMs - 400 - 1000 * k)) - Math.min(...packets.map((p, k) => p.arrivalMs - 400 - 1000 * k))).toBeGreaterThan(1500);
+    const clean = run(new BeatTimes(), packets);
+    expect(clean.gaps).toEqual([]);
+    expect(clean.beats.map((b) => b.rrMs)).toEqual(rr);
+    const lost = run(new BeatTimes(), packets.slice(0, 200).concat(packets.slice(205)));
+    expect(lost.gaps).toHaveLength(1);
+    expect(lost.beats.filter((b) => b.afterGap)).toHaveLength(1);
+  });
+
   it('detects a 2.5 s loss at 60 bpm with tolerance 500 ms', () => {
     const packets = strap(constant(20, 1000));
     const lost = packets.slice(0, 5).concat(packets.slice(8));

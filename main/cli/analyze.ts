@@ -21,6 +21,7 @@ const USAGE =
 const CSV_COLUMNS = [
   'file', 'error', 'beats', 'nn_count', 'artifacts', 'artifact_pct', 'mean_nn_ms', 'sdnn_ms', 'rmssd_ms', 'pnn50_pct', 'mean_hr_bpm', 'sd1_ms', 'sd2_ms',
   'vlf_ms2', 'lf_ms2', 'hf_ms2', 'lf_hf', 'lf_peak_hz', 'hf_peak_hz', 'total_ms2', 'coherence_ratio', 'coherence_peak_hz', 'rsa_breaths_per_min', 'rsa_peak_to_trough_bpm',
+  'premature_pct', 'frequent_ectopy',
 ] as const;
 
 function csvCell(v: unknown): string {
@@ -33,7 +34,8 @@ function csvRow(file: string, r: HrvReport | null, error: string | null): string
   const cells: unknown[] = r
     ? [file, '', r.beats, r.nnCount, r.artifacts.count, round(r.artifacts.percent), round(r.time.meanNnMs), round(r.time.sdnnMs), round(r.time.rmssdMs), round(r.time.pnn50Pct), round(r.time.meanHrBpm), round(r.time.sd1Ms), round(r.time.sd2Ms),
         round(r.frequency.vlfMs2), round(r.frequency.lfMs2), round(r.frequency.hfMs2), round(r.frequency.lfHf), round(r.frequency.lfPeakHz), round(r.frequency.hfPeakHz), round(r.frequency.totalMs2),
-        round(r.coherence.ratio), round(r.coherence.peakHz), round(r.rsa.breathsPerMin, 3), round(r.rsa.peakToTroughBpm, 3)]
+        round(r.coherence.ratio), round(r.coherence.peakHz), round(r.rsa.breathsPerMin, 3), round(r.rsa.peakToTroughBpm, 3),
+        round(r.premature.percent, 3), r.premature.frequent]
     : [file, error];
   return cells.map(csvCell).join(',');
 }
@@ -74,6 +76,7 @@ export function toJson(r: HrvReport): unknown {
     },
     coherence: { ratio: round(r.coherence.ratio), peakHz: round(r.coherence.peakHz) },
     rsa: { breathsPerMin: round(r.rsa.breathsPerMin, 3), peakToTroughBpm: round(r.rsa.peakToTroughBpm, 3), cycles: r.rsa.cycles },
+    ectopy: { prematureCount: r.premature.count, prematurePct: round(r.premature.percent, 3), frequent: r.premature.frequent },
     nnCount: r.nnCount,
   };
 }
@@ -93,6 +96,13 @@ export function toText(file: string, r: HrvReport): string {
     `Artifacts (${a.method}): ${a.count} (${a.percent.toFixed(1)} %)${a.percent > 5 ? '  — over 5 %: treat the results as unreliable' : ''}`,
     ...a.beats.slice(0, 20).map((b) => `  #${b.index}  ${b.type.padEnd(10)} ${b.originalRrMs.toFixed(1)} ms`),
     ...(a.beats.length > 20 ? [`  … ${a.beats.length - 20} more (use --json for all)`] : []),
+    `Premature-beat pattern (interval > 20 % shorter than both neighbours): ${r.premature.count} (${fmt(r.premature.percent, 1, ' %')})`,
+    ...(r.premature.frequent
+      ? [
+          `  — frequent: these metrics mostly describe ectopic beats, not breathing-related heart rate variability;`,
+          `    treat them as unreliable. (A statement about the data, not a diagnosis.)`,
+        ]
+      : []),
     ``,
     `Time domain`,
     `  mean NN   ${fmt(r.time.meanNnMs, 1, ' ms')}     mean HR ${fmt(r.time.meanHrBpm, 1, ' beats/min')}`,

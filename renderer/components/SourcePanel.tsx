@@ -161,9 +161,16 @@ export function SourcePanel({ session, api, ui, onStrap }: { readonly session: S
       {ui.batteryPct !== null ? <p className="muted">battery {ui.batteryPct} %</p> : null}
       <p className="muted" data-testid="signal-diagnostics">
         artifacts corrected: <span data-testid="artifact-pct">{ui.artifactPct.toFixed(1)}</span> % of the last {Math.round(session.rmssdWindowMs / 1000)} s
-        {ui.unreliable ? ' (too many to trust this window)' : ''} · packets rejected: <span data-testid="malformed-count">{ui.diagnostics.malformed}</span> · gaps:{' '}
+        {ui.unreliableReason === 'artifacts' ? ' (too many to trust this window)' : ''} · packets rejected: <span data-testid="malformed-count">{ui.diagnostics.malformed}</span> · gaps:{' '}
         <span data-testid="gap-count">{ui.diagnostics.gaps}</span>
       </p>
+      {ui.unreliableReason === 'ectopy' ? (
+        <p className="notice" role="status" data-testid="ectopy-notice">
+          Many early beats: {ui.prematurePct.toFixed(0)} % of the last {Math.round(session.rmssdWindowMs / 1000)} s came more than 20 % sooner than their neighbours. Heart rate
+          variability then mostly reflects these beats, so the reward holds still for now. They can come from the strap (a loose fit, dry electrodes) or from the heart&apos;s own
+          early beats, which are common and usually harmless. This describes the signal, not your health; if it keeps happening and worries you, a doctor can tell you more.
+        </p>
+      ) : null}
       {ui.diagnostics.last ? <p className="muted">{ui.diagnostics.last}</p> : null}
       <div className="buttons">
         <button type="button" onClick={() => void connectStrap()} disabled={busy}>

@@ -48,7 +48,11 @@ export interface UiSnapshot {
   readonly breathsPerMinMeasured: number | null;
   readonly rsaPeakToTroughBpm: number | null;
   readonly artifactPct: number;
+  /** Premature beats (interval > 20 % shorter than both neighbours) in the last RMSSD window, percent. */
+  readonly prematurePct: number;
   readonly unreliable: boolean;
+  /** 'artifacts' (too many corrected beats) or 'ectopy' (frequent premature beats); null when reliable. */
+  readonly unreliableReason: 'artifacts' | 'ectopy' | null;
   readonly beats: number;
   readonly diagnostics: { readonly malformed: number; readonly gaps: number; readonly last: string | null };
   /** Sensor contact as a strap reports it ('not-supported' | 'detected' | 'not-detected'), null when unknown. */
@@ -116,7 +120,9 @@ const NO_SIGNAL = {
   breathsPerMinMeasured: null,
   rsaPeakToTroughBpm: null,
   artifactPct: 0,
+  prematurePct: 0,
   unreliable: false,
+  unreliableReason: null,
   diagnostics: { malformed: 0, gaps: 0, last: null },
   contact: null,
   batteryPct: null,
@@ -484,11 +490,13 @@ export class Session {
       breathsPerMinMeasured: m.rsa?.breathsPerMin ?? null,
       rsaPeakToTroughBpm: m.rsa?.peakToTroughBpm ?? null,
       artifactPct: m.artifactPct,
+      prematurePct: m.prematurePct,
       unreliable: m.unreliable,
+      unreliableReason: m.unreliableReason,
     };
     this.updateReward(m);
     if (m.rmssdMs !== prev.rmssdMs || m.coherence?.ratio !== prev.coherence) {
-      this.record('metric', { rmssdMs: m.rmssdMs, coherence: m.coherence?.ratio ?? null, breathsPerMin: m.rsa?.breathsPerMin ?? null, artifactPct: m.artifactPct, unreliable: m.unreliable }, m.tMs);
+      this.record('metric', { rmssdMs: m.rmssdMs, coherence: m.coherence?.ratio ?? null, breathsPerMin: m.rsa?.breathsPerMin ?? null, artifactPct: m.artifactPct, prematurePct: m.prematurePct, unreliable: m.unreliable, unreliableReason: m.unreliableReason }, m.tMs);
     }
   }
 

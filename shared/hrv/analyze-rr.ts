@@ -9,6 +9,7 @@ import { detectThresholdArtifacts, type ThresholdLevel } from './detect-threshol
 import { computeFrequencyDomain, WELCH_SEGMENT_S, type FrequencyDomain, type FrequencyOptions } from './compute-frequency-domain';
 import { computeTimeDomain, type TimeDomain } from './compute-time-domain';
 import { estimateRsa, type RsaEstimate } from './estimate-rsa';
+import { countPrematureBeats, type PrematureBeats } from './premature-beats';
 
 export type CorrectionMethod = 'auto' | 'none' | ThresholdLevel;
 
@@ -32,6 +33,8 @@ export interface HrvReport {
   readonly frequency: FrequencyDomain;
   readonly coherence: { readonly ratio: number | null; readonly peakHz: number | null };
   readonly rsa: RsaEstimate;
+  /** Premature-beat pattern of the input (premature-beats.ts): is this mostly ectopic rhythm? */
+  readonly premature: PrematureBeats;
   readonly nnMs: Float64Array;
 }
 
@@ -69,6 +72,7 @@ export function analyzeRr(rrMs: ArrayLike<number>, options: Partial<AnalyzeOptio
     time: computeTimeDomain(nn),
     frequency: f.frequency,
     coherence: { ratio: f.coherence.ratio, peakHz: f.coherence.peakHz },
+    premature: countPrematureBeats(rrMs),
     rsa: estimateRsa(nn, f.nnGridMs && f.frequency.windowS === WELCH_SEGMENT_S ? { nnGridMs: f.nnGridMs, nnWelchPsd: f.psd } : undefined),
     nnMs: nn,
   };

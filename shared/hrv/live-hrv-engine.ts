@@ -10,7 +10,10 @@
  *       shown once 2 min are collected, recomputed every 5 s;
  *     breathing rate and RSA peak-to-trough over 60 s, every 5 s (estimate-rsa.ts);
  *     artifact share over the RMSSD window: labelled input intervals / input intervals, with
- *       `unreliable` above 5 %.
+ *       `unreliable` above 5 %;
+ *     premature-beat share over the same window (premature-beats.ts: an input interval > 20 %
+ *       shorter than both neighbours), also `unreliable` above 10 %: frequent ectopic beats (e.g.
+ *       bigeminy) dominate RMSSD and the spectra while an adaptive corrector flags few of them.
  * A metric is null ("collecting…") until its window holds that much data time, never an early
  * number. Metrics describe data up to the last *corrected* beat, L beats behind the input
  * (`delayBeats`). Everything is pure and synchronous: a file replay drives it in a loop.
@@ -23,6 +26,7 @@ import { computeWindowCoherence, COHERENCE_WINDOW_S } from './compute-sliding-co
 import { computeFrequencyDomain } from './compute-frequency-domain';
 import { estimateRsa } from './estimate-rsa';
 import { resampleTachogram, TACHOGRAM_RATE_HZ } from './resample-tachogram';
+import { FREQUENT_PREMATURE_SHARE, isPremature } from './premature-beats';
 
 export interface LiveHrvOptions {
   readonly rmssdWindowMs: number;
@@ -68,7 +72,11 @@ export interface LiveHrv {
   readonly rsa: { readonly breathsPerMin: number | null; readonly peakToTroughBpm: number | null } | null;
   /** Labelled input intervals in the RMSSD window, percent. */
   readonly artifactPct: number;
+  /** Premature input intervals (premature-beats.ts) in the RMSSD window, percent. */
+  readonly prematurePct: number;
   readonly unreliable: boolean;
+  /** Why the window is unreliable: too many corrected beats, or frequent premature beats; null when reliable. */
+  readonly unreliableReason: 'artifacts' | 'ectopy' | null;
 }
 
 export class LiveHrvEngine {
@@ -82,8 +90,13 @@ export class LiveHrvEngine {
   /** Input beat times and whether each was labelled, for the artifact share. */
   private inT: number[] = [];
   private inFlag: number[] = [];
+  /** Per input beat: 1 when premature (known one beat later, when its right neighbour arrives). */
+  private inPrem: number[] = [];
   private inHead = 0;
   private flaggedInWindow = 0;
+  private prematureInWindow = 0;
+  /** The last two input RR (ms) since the last gap, oldest first. */
+  private lastInRr: number[] = [];
   private firstNnT: number | null = null;
   private lastRmssd: { rmssdMs: number | null; meanHrBpm: number | null } = { rmssdMs: null, meanHrBpm: null };
   private coherence: LiveHrv['coherence'] = null;
@@ -107,8 +120,11 @@ export class LiveHrvEngine {
     this.nnHead = 0;
     this.inT = [];
     this.inFlag = [];
+    this.inPrem = [];
     this.inHead = 0;
     this.flaggedInWindow = 0;
+    this.prematureInWindow = 0;
+    this.lastInRr = [];
     this.firstNnT = null;
     this.lastRmssd = { rmssdMs: null, meanHrBpm: null };
     this.coherence = this.spectrum = this.rsa = null;
@@ -122,7 +138,16 @@ export class LiveHrvEngine {
     // beat counts as flagged once its label is known).
     this.inT.push(rr.tMs);
     this.inFlag.push(0);
+    this.inPrem.push(0);
     const base = this.inT.length - 1;
+    // The previous input interval is judged premature now that its right neighbour is here.
+    if (rr.afterGap) this.lastInRr = [];
+    const [before, mid] = this.lastInRr;
+    if (before !== undefined && mid !== undefined && base - 1 >= this.inHead && isPremature(before, mid, rr.rrMs)) {
+      this.inPrem[base - 1] = 1;
+      this.prematureInWindow += 1;
+    }
+    this.lastInRr = [...this.lastInRr.slice(-1), rr.rrMs];
     for (const l of step.labels) {
       const at = l.index - (this.totalIn - base);
       if (at >= this.inHead && at < this.inFlag.length && this.inFlag[at] === 0) {
@@ -134,16 +159,21 @@ export class LiveHrvEngine {
     const cutoff = rr.tMs - this.o.rmssdWindowMs;
     while (this.inHead < this.inT.length && (this.inT[this.inHead] as number) <= cutoff) {
       this.flaggedInWindow -= this.inFlag[this.inHead] as number;
+      this.prematureInWindow -= this.inPrem[this.inHead] as number;
       this.inHead += 1;
     }
     if (this.inHead > 4096) {
       this.inT = this.inT.slice(this.inHead);
       this.inFlag = this.inFlag.slice(this.inHead);
+      this.inPrem = this.inPrem.slice(this.inHead);
       this.inHead = 0;
     }
     for (const b of step.nn) this.addNn(b);
     const nIn = this.inT.length - this.inHead;
     const share = nIn > 0 ? this.flaggedInWindow / nIn : 0;
+    const prematureShare = nIn > 2 ? this.prematureInWindow / nIn : 0;
+    // Frequent premature beats are the more specific reason (the corrections then mostly "fix" them).
+    const unreliableReason = prematureShare > FREQUENT_PREMATURE_SHARE ? 'ectopy' : share > this.o.unreliableAbove ? 'artifacts' : null;
     return {
       tMs: rr.tMs,
       hrBpm: 60_000 / rr.rrMs,
@@ -156,7 +186,9 @@ export class LiveHrvEngine {
       spectrum: this.spectrum,
       rsa: this.rsa,
       artifactPct: 100 * share,
-      unreliable: share > this.o.unreliableAbove,
+      prematurePct: 100 * prematureShare,
+      unreliable: unreliableReason !== null,
+      unreliableReason,
     };
   }
 

@@ -38,6 +38,8 @@ beforeAll(async () => {
   rr.splice(201, 1);
   writeFileSync(join(dir, 'rr.txt'), rr.map((v) => v.toFixed(1)).join('\n') + '\n');
   writeFileSync(join(dir, 'bad.txt'), '800\n810\n820\nabc\n');
+  // Bigeminy: every other beat 40 % early with its compensatory pause.
+  writeFileSync(join(dir, 'bigeminy.txt'), Array.from({ length: 300 }, (_, k) => (k % 2 ? 1400 : 600) + (k % 7)).join('\n') + '\n');
   mkdirSync(join(dir, 'session'));
   writeFileSync(join(dir, 'session', 'manifest.json'), '{"format":"soothe-session/1"}');
   let t = 0;
@@ -120,6 +122,17 @@ describe('soothe analyze (built CLI, child process)', () => {
     expect(rows[2]![col('error')]).toMatch(/line 4/);
     expect(rows[2]![col('rmssd_ms')]).toBeUndefined();
     expect(Number(rows[3]![col('lf_hf')])).toBe(session.frequency!.lfHf);
+  });
+
+  it('a recording dominated by premature beats is said to be so (JSON ectopy, text warning); a resting one is not', async () => {
+    const j = JSON.parse((await soothe(['analyze', join(dir, 'bigeminy.txt'), '--json'])).stdout) as { ectopy: { prematureCount: number; prematurePct: number; frequent: boolean } };
+    expect(j.ectopy.frequent).toBe(true);
+    expect(j.ectopy.prematurePct).toBeGreaterThan(45);
+    const t = await soothe(['analyze', join(dir, 'bigeminy.txt')]);
+    expect(t.stdout).toMatch(/Premature-beat pattern .*: \d+ \(\d+\.\d %\)\n {2}— frequent: these metrics mostly describe ectopic beats/);
+    const rest = JSON.parse((await soothe(['analyze', join(dir, 'rr.txt'), '--json'])).stdout) as typeof j;
+    expect(rest.ectopy.frequent).toBe(false);
+    expect((await soothe(['analyze', join(dir, 'rr.txt')])).stdout).not.toContain('— frequent');
   });
 
   it('bad input: exit code 1 and an error naming the line', async () => {

@@ -6,7 +6,7 @@
  * scaled and tinted, so a frame is a few property writes on both Pixi renderers (WebGL, Canvas).
  * Never punishing: at reward 0 the scene is simply the quiet pacer; nothing turns red or flashes.
  */
-import { Container, Graphics, type Application } from 'pixi.js';
+import { Container, Graphics, Sprite, Texture, type Application } from 'pixi.js';
 import type { PacerPhase } from '../../shared/pacer/phase';
 import type { PacerStyle } from '../../shared/types/settings';
 import { createRng } from '../../shared/sim/prng';
@@ -15,7 +15,7 @@ import { PARTICLE_COUNT, particleAt, warmTint } from './scene-math';
 export const PACER_COLORS = {
   background: 0x0f1b2d, // deep night blue
   orb: 0x7fc8c0, // soft teal
-  glow: 0xf3c98b, // warm candle light
+  glow: 0xffa85c, // warm candle light (saturated: a faint pale amber over night blue reads grey)
   sun: 0xffbf73, // warm amber light of the reward
   guide: 0x9fb3c8,
   waveBack: 0x3d6f78, // deeper teal for the far wave
@@ -25,8 +25,42 @@ export const PACER_COLORS = {
 const MIN_SCALE = 0.38; // orb size at the end of the out-breath, share of full size
 /** Geometry is tessellated at this radius (px) and scaled: a radius of 1 would give a polygon. */
 const UNIT_R = 128;
-const GLOW_LAYERS = [1.08, 1.18, 1.3] as const; // glow rings, radius relative to the orb
-const SUN_LAYERS = [1, 0.75, 0.5] as const; // warm light above the horizon, radius share
+/** Radius of the orb's glow, relative to the orb. */
+const GLOW_RADIUS = 1.45;
+/**
+ * Light is a smooth radial gradient drawn once into a texture, not stacked flat discs: a faint,
+ * uniform warm disc over night blue mixes to grey (amber at 10 % over #0f1b2d is #282c34), while
+ * a gradient that is strong near its source reads as warm light fading into the night.
+ * Stops: [radius share, alpha].
+ */
+const SUN_STOPS = [[0, 0.9], [0.4, 0.55], [0.65, 0.26], [0.85, 0.08], [1, 0]] as const;
+/** The glow starts at the orb's edge (1 / GLOW_RADIUS of its radius) and fades outwards. */
+const GLOW_STOPS = [[0, 0.75], [1 / GLOW_RADIUS, 0.75], [0.8, 0.35], [0.9, 0.12], [1, 0]] as const;
+const LIGHT_TEXTURE_PX = 256;
+
+/** A radial light of `color` (alpha by `stops`), drawn once on a 2D canvas. */
+function radialLightTexture(color: number, stops: readonly (readonly [number, number])[]): Texture {
+  const c = document.createElement('canvas');
+  c.width = c.height = LIGHT_TEXTURE_PX;
+  const ctx = c.getContext('2d');
+  if (ctx) {
+    const h = LIGHT_TEXTURE_PX / 2;
+    const g = ctx.createRadialGradient(h, h, 0, h, h, h);
+    const rgb = `${(color >> 16) & 255},${(color >> 8) & 255},${color & 255}`;
+    for (const [at, alpha] of stops) g.addColorStop(at, `rgba(${rgb},${alpha})`);
+    ctx.fillStyle = g;
+    ctx.fillRect(0, 0, LIGHT_TEXTURE_PX, LIGHT_TEXTURE_PX);
+  }
+  return Texture.from(c);
+}
+
+/** A centred sprite of `texture` with the given radius in unit px. */
+function lightSprite(texture: Texture, radius: number): Sprite {
+  const s = new Sprite(texture);
+  s.anchor.set(0.5);
+  s.width = s.height = 2 * radius;
+  return s;
+}
 /** Wave geometry: two periods over WAVE_UNIT_W px, drawn once, moved sideways to flow. */
 const WAVE_UNIT_W = 1024;
 const WAVE_UNIT_H = 1024;
@@ -74,8 +108,13 @@ export class PacerScene {
   private readonly waveLine = new Container();
   private readonly moteSeeds: { x: number; y0: number; speed: number; size: number }[] = [];
 
+  private readonly textures: Texture[] = [];
+
   constructor(private readonly app: Application) {
-    for (const k of SUN_LAYERS) this.sun.addChild(new Graphics().circle(0, 0, UNIT_R * k).fill({ color: PACER_COLORS.sun, alpha: 0.3 }));
+    const sunLight = radialLightTexture(PACER_COLORS.sun, SUN_STOPS);
+    const glowLight = radialLightTexture(PACER_COLORS.glow, GLOW_STOPS);
+    this.textures.push(sunLight, glowLight);
+    this.sun.addChild(lightSprite(sunLight, UNIT_R));
     const rng = createRng(7);
     for (let i = 0; i < PARTICLE_COUNT; i++) {
       const seed = { x: rng.uniform(), y0: rng.uniform(), speed: 0.02 + 0.03 * rng.uniform(), size: 1.5 + 2 * rng.uniform() };
@@ -83,7 +122,7 @@ export class PacerScene {
       this.motes.addChild(new Graphics().circle(0, 0, UNIT_R / 32).fill({ color: PACER_COLORS.mote, alpha: 1 }));
     }
     this.guide.circle(0, 0, UNIT_R).stroke({ color: PACER_COLORS.guide, width: 1.2, alpha: 0.35 });
-    for (const k of GLOW_LAYERS) this.glow.addChild(new Graphics().circle(0, 0, UNIT_R * k).fill({ color: PACER_COLORS.glow, alpha: 0.07 }));
+    this.glow.addChild(lightSprite(glowLight, UNIT_R * GLOW_RADIUS));
     // The orb keeps its teal (the colour tells the breath); warmth comes from the light around it.
     this.orb.circle(0, 0, UNIT_R).fill({ color: PACER_COLORS.orb, alpha: 0.95 });
     this.orbGroup.addChild(this.glow, this.guide, this.orb);
@@ -121,7 +160,7 @@ export class PacerScene {
 
     // Reward: warm light (a low sun behind the orb, or above the horizon), brighter and larger as it grows.
     const horizonY = height * (0.74 - (f.reducedMotion || !f.pacerVisible ? 0.12 : 0.24 * v));
-    const sunScale = (minSide * (0.22 + 0.22 * r)) / UNIT_R;
+    const sunScale = (minSide * (0.28 + 0.28 * r)) / UNIT_R;
     this.sun.scale.set(sunScale);
     this.sun.alpha = 0.05 + 0.95 * r;
     this.sun.visible = r > 0.02; // nothing to draw while quiet (software renderers pay per pixel)
@@ -148,12 +187,12 @@ export class PacerScene {
       this.orbGroup.position.set(width / 2, height / 2);
       this.guide.scale.set(full);
       this.guide.alpha = f.pacerVisible ? 1 : 0.4;
-      const glowAlpha = 1 + 2.5 * r;
+      const glowAlpha = 0.2 + 0.8 * r;
       if (!f.pacerVisible) {
         this.orb.scale.set(full * 0.3);
         this.orb.alpha = 0.5;
         this.glow.scale.set(full * 0.3);
-        this.glow.alpha = 0.5;
+        this.glow.alpha = 0.2;
       } else if (f.reducedMotion) {
         this.orb.scale.set(full * 0.7);
         this.orb.alpha = 0.45 + 0.5 * v;
@@ -185,5 +224,6 @@ export class PacerScene {
 
   destroy(): void {
     this.root.destroy({ children: true });
+    for (const t of this.textures) t.destroy(true);
   }
 }

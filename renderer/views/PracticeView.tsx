@@ -164,7 +164,7 @@ export function PracticeView({ session, api }: ViewProps) {
             {t.pacerVisible ? STAGE_WORDS[cue.stage] : 'Breathe freely'}
           </p>
           {t.soothing && !t.soothing.finished ? (
-            <p className="muted" style={{ position: 'absolute', top: 8, left: 12, right: 12, margin: 0 }} data-testid="soothing-phase" aria-live="polite">
+            <p className="muted" style={{ position: 'absolute', top: 8, left: 12, right: 12, margin: 0, padding: '2px 10px', borderRadius: 10, background: 'rgba(15, 27, 45, 0.72)' }} data-testid="soothing-phase" aria-live="polite">
               {t.soothing.title} · {Math.ceil(t.soothing.remainingS)} s — {t.soothing.instructions}
             </p>
           ) : null}
@@ -396,7 +396,7 @@ export function PracticeView({ session, api }: ViewProps) {
           <p className="muted" style={{ marginBottom: 40 }}>
             Eyes closed: the sound rises as you breathe in and falls as you breathe out. Press Esc or click to open your eyes.
           </p>
-          <button type="button" autoFocus onClick={() => setEyesClosed(false)} style={{ position: 'absolute', top: 12, right: 12, opacity: 0.5 }}>
+          <button type="button" autoFocus onClick={() => setEyesClosed(false)} style={{ position: 'absolute', top: 12, right: 12, background: 'transparent', color: 'var(--muted)' }}>
             Open eyes
           </button>
         </div>

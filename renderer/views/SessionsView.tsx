@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ViewProps } from './view-props';
 import type { SessionDetail, SessionExportFormat, SessionListEntry } from '../../shared/session-format/library-types';
 import { SessionCharts, sessionChartData } from '../components/session-charts';
@@ -71,6 +71,10 @@ function SessionReview({ detail, api, session, onChanged, onClosed }: ViewProps 
   const speedId = useId();
   const charts = useMemo(() => sessionChartData(detail.events), [detail.events]);
   const busy = detail.recording;
+  // Opening a session moves the focus to it (it appears above the list, out of the Tab order's
+  // way); a screen reader then reads its title. Once per session: the review remounts per id.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
 
   const rename = async (): Promise<void> => {
     const r = await api.invoke('sessions:rename', detail.id, name);
@@ -104,7 +108,7 @@ function SessionReview({ detail, api, session, onChanged, onClosed }: ViewProps 
 
   return (
     <section className="panel session-review" aria-label={`Session ${title(detail)}`} data-testid="session-review">
-      <h2>
+      <h2 tabIndex={-1} ref={heading}>
         {title(detail)} <Badges s={detail} />
       </h2>
       <p className="muted">

@@ -1,0 +1,226 @@
+/**
+ * Accessibility audit of the real UI in Debian's Chromium: axe-core (WCAG 2.0/2.1/2.2 A and AA
+ * rules) on every screen as a person meets it — Practice with the first-use safety note and after
+ * it, Resonance (idle and running), Therapist, Lab streaming, Sessions with a recorded session and
+ * its charts open, the Report after a short therapist session, and the client view — plus the
+ * main flows driven from the keyboard only (Tab to reach, Enter/Space to act).
+ *
+ * Every violation axe finds is printed (rule, impact, node targets). The test fails on any
+ * "serious" or "critical" one; lesser ones are allowed only when listed in ALLOWED below.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
+import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp } from '../helpers/web-app';
+
+const require = createRequire(import.meta.url);
+/** axe-core's browser bundle: `require.resolve('axe-core')` is axe.js; axe.min.js sits beside it. */
+const AXE_SOURCE = readFileSync(require.resolve('axe-core').replace(/axe\.js$/, 'axe.min.js'), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+/** Accelerated session time, so a recorded session has minutes of beats after a few seconds. */
+const SPEED = 20;
+
+/**
+ * Moderate or minor findings the audit tolerates, by rule id, each with its reason. Serious and
+ * critical findings are never allowed.
+ */
+const ALLOWED: Readonly<Record<string, string>> = {};
+
+interface AxeNode {
+  readonly target: readonly unknown[];
+  readonly failureSummary?: string;
+}
+interface AxeViolation {
+  readonly id: string;
+  readonly impact: 'minor' | 'moderate' | 'serious' | 'critical' | null;
+  readonly help: string;
+  readonly nodes: readonly AxeNode[];
+}
+
+const ready = HAVE_CHROMIUM && WEB_BUILT;
+if (!ready) console.warn(`skipping e2e accessibility: ${!HAVE_CHROMIUM ? CHROMIUM_MISSING : WEB_MISSING}`);
+
+/**
+ * Runs axe on the page as it is now (every closed <details> opened first, so help texts and
+ * settings are checked too); prints every violation, and the rules axe could not decide by itself
+ * ("needs review", e.g. text over the pacer's canvas); returns the violations.
+ */
+async function audit(page: Page, view: string): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const { violations, incomplete } = await page.evaluate(async (tags) => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[]; incomplete: AxeViolation[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
+    const plain = (list: AxeViolation[]): AxeViolation[] => list.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    return { violations: plain(r.violations), incomplete: plain(r.incomplete) };
+  }, WCAG_TAGS);
+  if (violations.length === 0) console.info(`axe [${view}]: no violations`);
+  for (const v of violations) {
+    console.info(`axe [${view}] ${v.impact ?? 'unknown'} ${v.id}: ${v.help}`);
+    for (const n of v.nodes) console.info(`    ${JSON.stringify(n.target)}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 220)}` : ''}`);
+  }
+  for (const v of incomplete) console.info(`axe [${view}] needs review ${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
+  return violations;
+}
+
+/** What the test holds a view to: nothing serious or critical, and nothing lesser that is not listed in ALLOWED. */
+function unacceptable(violations: readonly AxeViolation[]): string[] {
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.impact === null || !(v.id in ALLOWED))
+    .map((v) => `${v.impact ?? 'unknown'} ${v.id} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+}
+
+async function expectAccessible(page: Page, view: string): Promise<void> {
+  expect(unacceptable(await audit(page, view)), view).toEqual([]);
+}
+
+/** Presses Tab until `target` has the focus (at most `maxTabs` times); returns how many presses it took. */
+async function tabTo(page: Page, target: Locator, maxTabs = 80): Promise<number> {
+  for (let i = 1; i <= maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) return i;
+  }
+  throw new Error(`not reachable with ${maxTabs} Tab presses: ${target.toString()}`);
+}
+
+/** The tab bar, reached and used from the keyboard only: Tab to the screen's button, then Enter. */
+async function openScreen(page: Page, title: string): Promise<void> {
+  const button = page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: title, exact: true });
+  await tabTo(page, button);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => button.getAttribute('aria-current')).toBe('page');
+}
+
+describe.skipIf(!ready)('accessibility of every screen in Chromium (axe-core, keyboard)', () => {
+  let app: RunningWebApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    app = await startWebApp();
+    browser = await launchChromium();
+    // The app's CSP allows only its own scripts (script-src 'self'); bypassCSP lets the test inject
+    // axe-core as an inline script. Nothing else about the page changes.
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(app.url.replace('/#', `/?speed=${SPEED}&seed=11#`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('Practice: the first-use safety note, then the screen after "I understand"; pacer controls on the keyboard', async () => {
+    await expect.poll(async () => Number(await page.getByLabel('Heart rate', { exact: true }).textContent()), { timeout: 10_000 }).toBeGreaterThan(40);
+    await page.getByTestId('safety-note').waitFor();
+    await expectAccessible(page, 'practice + safety note');
+    // The page starts with nothing focused: Tab reaches the note's button, Space acts on it.
+    await tabTo(page, page.getByRole('button', { name: 'I understand' }));
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('safety-note').count()).toBe(0);
+    await expectAccessible(page, 'practice');
+    // The guided session's first step: the optional ratings, reached and skipped from the keyboard.
+    await tabTo(page, page.getByRole('button', { name: 'Begin a soothing session' }));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('ratings-before').waitFor();
+    await expectAccessible(page, 'practice, ratings before');
+    await tabTo(page, page.getByTestId('ratings-before').getByRole('button', { name: 'Skip' }));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('soothing-phase').waitFor();
+
+    // The pacer rate: Tab to the slider, arrows change it.
+    const before = Number(await page.getByTestId('pacer-rate').textContent());
+    await tabTo(page, page.getByLabel('Breathing rate (breaths per minute)'));
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(async () => Number(await page.getByTestId('pacer-rate').textContent())).toBeCloseTo(before - 0.2, 5);
+    // Eyes-closed mode: Tab to its button, Space; the dimmed screen takes the focus; Escape leaves.
+    await tabTo(page, page.getByRole('button', { name: 'Eyes closed (E)' }));
+    await page.keyboard.press('Space');
+    await page.getByRole('dialog', { name: 'Eyes closed: follow the sound' }).waitFor();
+    await expectAccessible(page, 'practice, eyes closed');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('eyes-closed-dim').count()).toBe(0);
+    // Reduced motion: the system's preference reaches the pacer's motion setting at once.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await expect.poll(() => page.getByLabel('Motion').locator('option[value="system"]').textContent()).toContain('reduced: yes');
+  });
+
+  it('Resonance: the intro, and the assessment started and stopped from the keyboard', async () => {
+    await openScreen(page, 'Resonance');
+    await expectAccessible(page, 'resonance');
+    await tabTo(page, page.getByRole('button', { name: 'Begin the assessment' }));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('assessment-stage').textContent()).toMatch(/Breathe with the pacer|Rest, breathe freely/);
+    await expectAccessible(page, 'resonance, running');
+    await tabTo(page, page.getByRole('button', { name: 'Stop (nothing is saved)' }));
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Begin the assessment' }).waitFor();
+  });
+
+  it('Therapist: the console, markers from the keyboard, and the client view it drives', async () => {
+    await openScreen(page, 'Therapist');
+    await expectAccessible(page, 'therapist');
+    await tabTo(page, page.getByRole('button', { name: 'Edit a copy of this script' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('form', { name: 'Script editor' }).waitFor();
+    await page.getByRole('button', { name: 'Self-ratings before' }).click();
+    await page.getByTestId('ratings-before').waitFor();
+    await expectAccessible(page, 'therapist, script editor and ratings');
+    await page.getByTestId('ratings-before').getByRole('button', { name: 'Skip' }).click();
+    await page.getByRole('button', { name: 'Close the editor' }).click();
+    await tabTo(page, page.getByRole('button', { name: 'Client spoke' }));
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('console-markers').textContent()).toContain('Client spoke');
+    await tabTo(page, page.getByLabel('Marker label'));
+    await page.keyboard.type('Settled');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('console-markers').textContent()).toContain('Settled');
+
+    const client = await context.newPage();
+    client.on('pageerror', (e) => errors.push(`client: ${e.message}`));
+    await client.goto(app.url.replace('/#', '/?view=client#'));
+    await expect.poll(async () => Number(await client.getByTestId('client-view').getAttribute('data-seq')), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expectAccessible(client, 'client view');
+    await client.close();
+  });
+
+  it('Lab streaming', async () => {
+    await openScreen(page, 'Lab streaming');
+    await page.getByTestId('lsl-message').waitFor();
+    await expectAccessible(page, 'lab streaming');
+  });
+
+  it('Sessions: the list with the recorded session, and the session open with its charts', async () => {
+    await openScreen(page, 'Sessions');
+    const list = page.getByTestId('session-list');
+    await list.waitFor({ timeout: 10_000 });
+    await expectAccessible(page, 'sessions');
+    await tabTo(page, list.getByRole('button', { name: /^Open session/ }).first());
+    await page.keyboard.press('Enter');
+    const review = page.getByTestId('session-review');
+    await review.getByTestId('session-tachogram').waitFor({ timeout: 10_000 });
+    await expectAccessible(page, 'session detail');
+    // Opening moves the focus to the session (it appears above the list); from there Tab reaches its actions.
+    await expect.poll(() => review.getByRole('heading', { level: 2 }).first().evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await tabTo(page, review.getByRole('button', { name: 'Export CSV' }))).toBeLessThan(10);
+    await tabTo(page, review.getByRole('button', { name: 'Close' }));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => review.count()).toBe(0);
+  });
+
+  it('Report after a short therapist session', async () => {
+    await openScreen(page, 'Therapist');
+    await tabTo(page, page.getByRole('button', { name: 'Finish and show the report' }));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('report').waitFor({ timeout: 10_000 });
+    await expectAccessible(page, 'report');
+    expect(errors).toEqual([]);
+  });
+});

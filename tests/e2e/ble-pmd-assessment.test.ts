@@ -7,10 +7,12 @@
  * the recorded per-rate results carry that phase.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
-import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
-import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_MISSING, HAVE_CHROMIUM } from '../helpers/chromium';
+import { WEB_BUILT, WEB_MISSING, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
+import type { BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import { openAppWithH10, type H10App } from '../helpers/h10-app';
+import { accFrameBytes } from '../fixtures/h10-acc-frames';
 
 const ready = HAVE_CHROMIUM && WEB_BUILT;
 if (!ready) console.warn(`skipping H10 measured-breathing assessment e2e: ${!HAVE_CHROMIUM ? CHROMIUM_MISSING : WEB_MISSING}`);
@@ -18,7 +20,6 @@ if (!ready) console.warn(`skipping H10 measured-breathing assessment e2e: ${!HAV
 const SPEED = 24;
 const RATES = [6.5, 6, 5.5, 5, 4.5];
 const STEP_S = 120;
-const T0_NS = 599_616_000_000_000_000n;
 /** Samples per ACC frame (25 Hz): 80 × 6 bytes + 10 fits one 512-byte attribute value. */
 const ACC_PER_FRAME = 80;
 
@@ -38,40 +39,24 @@ function chestTiltDeg(pS: number): number {
 /** Heart rate swinging with the breath, peaking as the in-breath ends (in phase), beats/min. */
 const hrBpm = (pS: number): number => 62 + 6 * Math.cos(2 * Math.PI * (breathAt(pS).cycle - 0.4));
 
-function accFrame(k: number): Uint8Array {
-  const b = new DataView(new ArrayBuffer(8));
-  b.setBigUint64(0, T0_NS + BigInt((k + 1) * ACC_PER_FRAME) * 40_000_000n, true);
-  const out = [0x02, ...new Uint8Array(b.buffer), 0x01];
-  for (let i = 0; i < ACC_PER_FRAME; i++) {
-    const tS = (k * ACC_PER_FRAME + i) / 25;
-    const th = (chestTiltDeg(tS) * Math.PI) / 180;
-    for (const v of [Math.round(3 * Math.sin(7 * tS)), Math.round(-1000 * Math.cos(th)), Math.round(-1000 * Math.sin(th))]) out.push(v & 0xff, (v >> 8) & 0xff);
-  }
-  return Uint8Array.from(out);
-}
+const accFrame = (k: number): Uint8Array => accFrameBytes(k, chestTiltDeg, ACC_PER_FRAME);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 describe.skipIf(!ready)('resonance assessment with breathing measured by the H10 (Chromium, emulated H10, accelerated time)', () => {
+  let h: H10App;
   let app: RunningWebApp;
-  let browser: Browser;
   let page: Page;
   let emu: BleStrapEmulator;
   const pageErrors: string[] = [];
   const recording = (): RecordedLine[] => readRecordedLines(app.dataDir);
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchChromium({ args: BLE_CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(app.url.replace('/#', `/?speed=${SPEED}#`));
-    emu = await BleStrapEmulator.start(browser, page, { name: 'Polar H10 3B4C5D6E', battery: 85, pmd: true });
+    h = await openAppWithH10({ query: `speed=${SPEED}`, name: 'Polar H10 3B4C5D6E', battery: 85, viewport: { width: 1300, height: 1000 }, pageErrors });
+    ({ app, page, emu } = h);
   }, 30_000);
 
   afterAll(async () => {
-    await emu?.stop();
-    await browser?.close();
-    await app?.stop();
+    await h?.close();
   });
 
   it('scores "heart rate and breathing in phase" from the measured breath at every rate', async () => {

@@ -7,73 +7,38 @@
  * breathing line says it is measured.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
-import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp } from '../helpers/web-app';
-import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_MISSING, HAVE_CHROMIUM } from '../helpers/chromium';
+import { WEB_BUILT, WEB_MISSING } from '../helpers/web-app';
+import type { BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import { openAppWithH10, type H10App } from '../helpers/h10-app';
+import { ECG_FRAME_SAMPLES, ecgFrameBytes, syntheticEcgUv } from '../fixtures/h10-ecg-frames';
+import { accFrameBytes, pacedChestTiltDeg } from '../fixtures/h10-acc-frames';
 
 const ready = HAVE_CHROMIUM && WEB_BUILT;
 if (!ready) console.warn(`skipping H10 console e2e: ${!HAVE_CHROMIUM ? CHROMIUM_MISSING : WEB_MISSING}`);
 
-const T0_NS = 599_616_000_000_000_000n;
 const FS = 130;
-const PER_FRAME = 73;
-const header = (type: number, tsNs: bigint, frameType: number): number[] => {
-  const b = new DataView(new ArrayBuffer(8));
-  b.setBigUint64(0, tsNs, true);
-  return [type, ...new Uint8Array(b.buffer), frameType];
-};
-/** ECG at sample j (130 Hz), µV: an R wave (with S and T) every 1000 ms from 0.5 s, on a slow baseline sway. */
-function ecgUv(j: number): number {
-  const tMs = (j * 1000) / FS;
-  let v = 150 * Math.sin((2 * Math.PI * tMs) / 4000);
-  const d = ((tMs - 500) % 1000 + 1000) % 1000;
-  for (const dd of [d, d - 1000]) v += 1200 * Math.exp(-((dd / 12) ** 2)) - 150 * Math.exp(-(((dd - 25) / 10) ** 2)) + 250 * Math.exp(-(((dd - 250) / 50) ** 2));
-  return Math.round(v);
-}
-function ecgFrame(k: number): Uint8Array {
-  const out = header(0x00, T0_NS + BigInt(Math.round(((k + 1) * PER_FRAME * 1e9) / FS)), 0x00);
-  for (let i = 0; i < PER_FRAME; i++) {
-    const uV = ecgUv(k * PER_FRAME + i);
-    out.push(uV & 0xff, (uV >> 8) & 0xff, (uV >> 16) & 0xff);
-  }
-  return Uint8Array.from(out);
-}
-/** ACC as in ble-pmd.test.ts: the chest tilts 2° at 6 breaths/min, 40 % in. */
-function accFrame(k: number): Uint8Array {
-  const out = header(0x02, T0_NS + BigInt((k + 1) * 36) * 40_000_000n, 0x01);
-  for (let i = 0; i < 36; i++) {
-    const tS = (k * 36 + i) / 25;
-    const c = tS % 10;
-    const x = c < 4 ? (1 - Math.cos((Math.PI * c) / 4)) / 2 : (1 + Math.cos((Math.PI * (c - 4)) / 6)) / 2;
-    const th = (2 * x * Math.PI) / 180;
-    for (const v of [Math.round(3 * Math.sin(7 * tS)), Math.round(-1000 * Math.cos(th)), Math.round(-1000 * Math.sin(th))]) out.push(v & 0xff, (v >> 8) & 0xff);
-  }
-  return Uint8Array.from(out);
-}
+const PER_FRAME = ECG_FRAME_SAMPLES;
+/** ECG: an R wave (with S and T) every 1000 ms from 0.5 s on a slow sway; ACC as in ble-pmd.test.ts (6 breaths/min). */
+const ecgFrame = (k: number): Uint8Array => ecgFrameBytes(k, syntheticEcgUv);
+const accFrame = (k: number): Uint8Array => accFrameBytes(k, (tS) => pacedChestTiltDeg(tS, 6));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 describe.skipIf(!ready)('Polar H10 raw streams in the therapist console (Chromium, emulated H10)', () => {
-  let app: RunningWebApp;
-  let browser: Browser;
+  let h: H10App;
   let page: Page;
   let emu: BleStrapEmulator;
   const pageErrors: string[] = [];
   const testId = async (id: string): Promise<string> => (await page.getByTestId(id).textContent()) ?? '';
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchChromium({ args: BLE_CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(app.url.replace('/#', '/?view=therapist&speed=1#'));
-    emu = await BleStrapEmulator.start(browser, page, { name: 'Polar H10 1A2B3C4D', battery: 80, pmd: true });
+    h = await openAppWithH10({ query: 'view=therapist&speed=1', name: 'Polar H10 1A2B3C4D', battery: 80, viewport: { width: 1300, height: 1000 }, pageErrors });
+    ({ page, emu } = h);
   }, 30_000);
 
   afterAll(async () => {
-    await emu?.stop();
-    await browser?.close();
-    await app?.stop();
+    await h?.close();
   });
 
   it('live ECG strip, R-peaks and the strap-RR check while raw ECG streams', async () => {

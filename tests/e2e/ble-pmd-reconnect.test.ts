@@ -7,42 +7,27 @@
  * stays off after the next loss.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
-import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
-import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_MISSING, HAVE_CHROMIUM } from '../helpers/chromium';
+import { WEB_BUILT, WEB_MISSING, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
+import type { BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import { openAppWithH10, type H10App } from '../helpers/h10-app';
+import { ecgFrameBytes } from '../fixtures/h10-ecg-frames';
+import { accFrameBytes } from '../fixtures/h10-acc-frames';
 
 const ready = HAVE_CHROMIUM && WEB_BUILT;
 if (!ready) console.warn(`skipping Polar PMD reconnect e2e: ${!HAVE_CHROMIUM ? CHROMIUM_MISSING : WEB_MISSING}`);
 
-const T0_NS = 599_616_000_000_000_000n;
-const header = (type: number, tsNs: bigint, frameType: number): number[] => {
-  const b = new DataView(new ArrayBuffer(8));
-  b.setBigUint64(0, tsNs, true);
-  return [type, ...new Uint8Array(b.buffer), frameType];
-};
-/** An H10 ECG frame: 73 int24 LE µV samples at 130 Hz. */
-const ecgFrame = (k: number): Uint8Array => {
-  const out = header(0x00, T0_NS + BigInt(k + 1) * 561_538_462n, 0x00);
-  for (let i = 0; i < 73; i++) {
-    const uV = Math.round(800 * Math.sin((2 * Math.PI * (k * 73 + i)) / 130));
-    out.push(uV & 0xff, (uV >> 8) & 0xff, (uV >> 16) & 0xff);
-  }
-  return Uint8Array.from(out);
-};
-/** An H10 ACC frame (type 0x01, int16 mG): 36 samples at 25 Hz, the chest at rest. */
-const accFrame = (k: number): Uint8Array => {
-  const out = header(0x02, T0_NS + BigInt((k + 1) * 36) * 40_000_000n, 0x01);
-  for (let i = 0; i < 36; i++) for (const v of [2, -1000, -20]) out.push(v & 0xff, (v >> 8) & 0xff);
-  return Uint8Array.from(out);
-};
+/** H10 test frames: ECG a 1 Hz sine; ACC the chest at rest. */
+const ecgFrame = (k: number): Uint8Array => ecgFrameBytes(k, (j) => Math.round(800 * Math.sin((2 * Math.PI * j) / 130)));
+const accFrame = (k: number): Uint8Array => accFrameBytes(k, () => 0);
 /** START commands as the H10 needs them (every setting; ACC at 25 Hz, 16 bit, ±2 g), as in ble-pmd.test.ts. */
 const START_ECG = 'pmd:02000001820001010e00';
 const START_ACC = 'pmd:0202000119000101100002010200';
 
 describe.skipIf(!ready)('Polar H10 raw streams after a link loss (Chromium, emulated H10)', () => {
+  let h: H10App;
   let app: RunningWebApp;
-  let browser: Browser;
   let page: Page;
   let emu: BleStrapEmulator;
   const pageErrors: string[] = [];
@@ -51,18 +36,12 @@ describe.skipIf(!ready)('Polar H10 raw streams after a link loss (Chromium, emul
   const diagnostics = (): string[] => recording().filter((e) => e.kind === 'device' && e.event === 'diagnostic').map((e) => String(e.message));
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchChromium({ args: BLE_CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(app.url.replace('/#', '/?speed=1#'));
-    emu = await BleStrapEmulator.start(browser, page, { name: 'Polar H10 1A2B3C4D', battery: 80, pmd: true });
+    h = await openAppWithH10({ query: 'speed=1', name: 'Polar H10 1A2B3C4D', battery: 80, viewport: { width: 1100, height: 900 }, pageErrors });
+    ({ app, page, emu } = h);
   }, 30_000);
 
   afterAll(async () => {
-    await emu?.stop();
-    await browser?.close();
-    await app?.stop();
+    await h?.close();
   });
 
   it('ECG and breathing that were on start again by themselves after reconnection', async () => {

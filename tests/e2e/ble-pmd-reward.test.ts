@@ -6,54 +6,37 @@
  * recording's reward events name the source.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
-import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
-import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_MISSING, HAVE_CHROMIUM } from '../helpers/chromium';
+import { WEB_BUILT, WEB_MISSING, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
+import type { BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import { openAppWithH10, type H10App } from '../helpers/h10-app';
+import { accFrameBytes, pacedChestTiltDeg } from '../fixtures/h10-acc-frames';
 
 const ready = HAVE_CHROMIUM && WEB_BUILT;
 if (!ready) console.warn(`skipping H10 measured-breathing reward e2e: ${!HAVE_CHROMIUM ? CHROMIUM_MISSING : WEB_MISSING}`);
 
 const SPEED = 10;
-const T0_NS = 599_616_000_000_000_000n;
-/** ACC frame (type 0x01, int16 mG), 36 samples at 25 Hz; the chest tilts 2° at 6 breaths/min, 40 % in. */
-function accFrame(k: number): Uint8Array {
-  const b = new DataView(new ArrayBuffer(8));
-  b.setBigUint64(0, T0_NS + BigInt((k + 1) * 36) * 40_000_000n, true);
-  const out = [0x02, ...new Uint8Array(b.buffer), 0x01];
-  for (let i = 0; i < 36; i++) {
-    const tS = (k * 36 + i) / 25;
-    const c = tS % 10;
-    const x = c < 4 ? (1 - Math.cos((Math.PI * c) / 4)) / 2 : (1 + Math.cos((Math.PI * (c - 4)) / 6)) / 2;
-    const th = (2 * x * Math.PI) / 180;
-    for (const v of [Math.round(3 * Math.sin(7 * tS)), Math.round(-1000 * Math.cos(th)), Math.round(-1000 * Math.sin(th))]) out.push(v & 0xff, (v >> 8) & 0xff);
-  }
-  return Uint8Array.from(out);
-}
+/** ACC: the chest tilts 2° at 6 breaths/min, 40 % in. */
+const accFrame = (k: number): Uint8Array => accFrameBytes(k, (tS) => pacedChestTiltDeg(tS, 6));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 type Line = RecordedLine;
 
 describe.skipIf(!ready)('reward from breathing measured by the H10 (Chromium, emulated H10, accelerated time)', () => {
+  let h: H10App;
   let app: RunningWebApp;
-  let browser: Browser;
   let page: Page;
   let emu: BleStrapEmulator;
   const pageErrors: string[] = [];
   const recording = (): Line[] => readRecordedLines(app.dataDir);
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchChromium({ args: BLE_CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(app.url.replace('/#', `/?view=therapist&speed=${SPEED}#`));
-    emu = await BleStrapEmulator.start(browser, page, { name: 'Polar H10 5E6F7A8B', battery: 70, pmd: true });
+    h = await openAppWithH10({ query: `view=therapist&speed=${SPEED}`, name: 'Polar H10 5E6F7A8B', battery: 70, viewport: { width: 1300, height: 1000 }, pageErrors });
+    ({ app, page, emu } = h);
   }, 30_000);
 
   afterAll(async () => {
-    await emu?.stop();
-    await browser?.close();
-    await app?.stop();
+    await h?.close();
   });
 
   it('the reward uses the measured breathing rate and records its source', async () => {

@@ -7,56 +7,37 @@
  * slowing step names its breathing source.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
-import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
-import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_MISSING, HAVE_CHROMIUM } from '../helpers/chromium';
+import { WEB_BUILT, WEB_MISSING, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
+import type { BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import { openAppWithH10, type H10App } from '../helpers/h10-app';
+import { accFrameBytes, pacedChestTiltDeg } from '../fixtures/h10-acc-frames';
 
 const ready = HAVE_CHROMIUM && WEB_BUILT;
 if (!ready) console.warn(`skipping H10 measured-breathing slowing e2e: ${!HAVE_CHROMIUM ? CHROMIUM_MISSING : WEB_MISSING}`);
 
 const SPEED = 10;
-const T0_NS = 599_616_000_000_000_000n;
 const CHEST_BREATHS_PER_MIN = 8;
-/** ACC frame (type 0x01, int16 mG), 36 samples at 25 Hz; the chest tilts 2° at 8 breaths/min, 40 % in. */
-function accFrame(k: number): Uint8Array {
-  const b = new DataView(new ArrayBuffer(8));
-  b.setBigUint64(0, T0_NS + BigInt((k + 1) * 36) * 40_000_000n, true);
-  const out = [0x02, ...new Uint8Array(b.buffer), 0x01];
-  const periodS = 60 / CHEST_BREATHS_PER_MIN;
-  const inS = 0.4 * periodS;
-  for (let i = 0; i < 36; i++) {
-    const tS = (k * 36 + i) / 25;
-    const c = tS % periodS;
-    const x = c < inS ? (1 - Math.cos((Math.PI * c) / inS)) / 2 : (1 + Math.cos((Math.PI * (c - inS)) / (periodS - inS))) / 2;
-    const th = (2 * x * Math.PI) / 180;
-    for (const v of [Math.round(3 * Math.sin(7 * tS)), Math.round(-1000 * Math.cos(th)), Math.round(-1000 * Math.sin(th))]) out.push(v & 0xff, (v >> 8) & 0xff);
-  }
-  return Uint8Array.from(out);
-}
+/** ACC: the chest tilts 2° at 8 breaths/min, 40 % in. */
+const accFrame = (k: number): Uint8Array => accFrameBytes(k, (tS) => pacedChestTiltDeg(tS, CHEST_BREATHS_PER_MIN));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 describe.skipIf(!ready)('progressive slowing from breathing measured by the H10 (Chromium, emulated H10, accelerated time)', () => {
+  let h: H10App;
   let app: RunningWebApp;
-  let browser: Browser;
   let page: Page;
   let emu: BleStrapEmulator;
   const pageErrors: string[] = [];
   const recording = (): RecordedLine[] => readRecordedLines(app.dataDir);
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchChromium({ args: BLE_CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(app.url.replace('/#', `/?speed=${SPEED}#`));
-    emu = await BleStrapEmulator.start(browser, page, { name: 'Polar H10 7C6D5E4F', battery: 75, pmd: true });
+    h = await openAppWithH10({ query: `speed=${SPEED}`, name: 'Polar H10 7C6D5E4F', battery: 75, viewport: { width: 1300, height: 1000 }, pageErrors });
+    ({ app, page, emu } = h);
   }, 30_000);
 
   afterAll(async () => {
-    await emu?.stop();
-    await browser?.close();
-    await app?.stop();
+    await h?.close();
   });
 
   it('the pacer starts at the chest-measured rate, and the slowing step records its source', async () => {

@@ -9,50 +9,28 @@
  * ±2 g turned into breaths; STOP of every stream before the strap is released.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_MISSING, HAVE_CHROMIUM, launchChromium } from '../helpers/chromium';
-import { WEB_BUILT, WEB_MISSING, startWebApp, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
-import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_MISSING, HAVE_CHROMIUM } from '../helpers/chromium';
+import { WEB_BUILT, WEB_MISSING, type RunningWebApp, readRecordedLines, type RecordedLine } from '../helpers/web-app';
+import type { BleStrapEmulator } from '../helpers/ble-strap-emulator';
+import { openAppWithH10, type H10App } from '../helpers/h10-app';
+import { ecgFrameBytes } from '../fixtures/h10-ecg-frames';
+import { accFrameBytes, pacedChestTiltDeg } from '../fixtures/h10-acc-frames';
 import { describePmdStatus } from '../../shared/parsers/polar-pmd/control-point';
 
 const ready = HAVE_CHROMIUM && WEB_BUILT;
 if (!ready) console.warn(`skipping Polar PMD e2e: ${!HAVE_CHROMIUM ? CHROMIUM_MISSING : WEB_MISSING}`);
 
-/** The H10's default clock after a power-down: 2019-01-01T00:00:00Z in ns since 2000 (notes §7 P7). */
-const T0_NS = 599_616_000_000_000_000n;
-const header = (type: number, tsNs: bigint, frameType: number): number[] => {
-  const b = new DataView(new ArrayBuffer(8));
-  b.setBigUint64(0, tsNs, true);
-  return [type, ...new Uint8Array(b.buffer), frameType];
-};
-/** An H10 ECG frame: 73 int24 LE µV samples at 130 Hz, timestamp of the last one. */
-function ecgFrame(k: number): Uint8Array {
-  const out = header(0x00, T0_NS + BigInt(k + 1) * 561_538_462n, 0x00);
-  for (let i = 0; i < 73; i++) {
-    const uV = Math.round(800 * Math.sin((2 * Math.PI * (k * 73 + i)) / 130)) - 400;
-    out.push(uV & 0xff, (uV >> 8) & 0xff, (uV >> 16) & 0xff);
-  }
-  return Uint8Array.from(out);
-}
-/** An H10 ACC frame (type 0x01, int16 mG): 36 samples at 25 Hz; the chest tilts 2° at 6 breaths/min, 40 % in. */
-function accFrame(k: number): Uint8Array {
-  const out = header(0x02, T0_NS + BigInt((k + 1) * 36) * 40_000_000n, 0x01);
-  for (let i = 0; i < 36; i++) {
-    const tS = (k * 36 + i) / 25;
-    const c = tS % 10;
-    const x = c < 4 ? (1 - Math.cos((Math.PI * c) / 4)) / 2 : (1 + Math.cos((Math.PI * (c - 4)) / 6)) / 2;
-    const th = (2 * x * Math.PI) / 180;
-    for (const v of [Math.round(3 * Math.sin(7 * tS)), Math.round(-1000 * Math.cos(th)), Math.round(-1000 * Math.sin(th))]) out.push(v & 0xff, (v >> 8) & 0xff);
-  }
-  return Uint8Array.from(out);
-}
+/** H10 test frames: ECG a 1 Hz sine (−400 µV offset), ACC a chest tilting 2° at 6 breaths/min, 40 % in. */
+const ecgFrame = (k: number): Uint8Array => ecgFrameBytes(k, (j) => Math.round(800 * Math.sin((2 * Math.PI * j) / 130)) - 400);
+const accFrame = (k: number): Uint8Array => accFrameBytes(k, (tS) => pacedChestTiltDeg(tS, 6));
 const spaced = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 
 type Line = RecordedLine;
 
 describe.skipIf(!ready)('Polar H10 raw streams in the app (Chromium, emulated H10 with PMD)', () => {
+  let h: H10App;
   let app: RunningWebApp;
-  let browser: Browser;
   let page: Page;
   let emu: BleStrapEmulator;
   const pageErrors: string[] = [];
@@ -60,18 +38,12 @@ describe.skipIf(!ready)('Polar H10 raw streams in the app (Chromium, emulated H1
   const recording = (): Line[] => readRecordedLines(app.dataDir);
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchChromium({ args: BLE_CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(app.url.replace('/#', '/?speed=1#'));
-    emu = await BleStrapEmulator.start(browser, page, { name: 'Polar H10 9A8B7C6D', battery: 90, pmd: true });
+    h = await openAppWithH10({ query: 'speed=1', name: 'Polar H10 9A8B7C6D', battery: 90, viewport: { width: 1100, height: 900 }, pageErrors });
+    ({ app, page, emu } = h);
   }, 30_000);
 
   afterAll(async () => {
-    await emu?.stop();
-    await browser?.close();
-    await app?.stop();
+    await h?.close();
   });
 
   it('finds the PMD service on the strap and reads its features', async () => {

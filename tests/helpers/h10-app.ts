@@ -1,0 +1,50 @@
+/**
+ * The built app in Chromium with an emulated Polar H10 (strap emulator with the PMD service), as
+ * the H10 end-to-end tests use it: one call in beforeAll, one in afterAll.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
+import { readRecordedLines, startWebApp, type RecordedLine, type RunningWebApp } from './web-app';
+import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from './ble-strap-emulator';
+
+export interface H10App {
+  readonly app: RunningWebApp;
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly emu: BleStrapEmulator;
+  /** Uncaught page errors so far (tests expect none). */
+  readonly pageErrors: string[];
+  /** The session's recorded lines so far. */
+  recording(): RecordedLine[];
+  /** The text of the element with this data-testid ('' when empty). */
+  testId(id: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the app, opens it with `query` (e.g. 'view=therapist&speed=10') and adds an emulated H10
+ * called `name` with `battery` %. Page errors go to `pageErrors` when given.
+ */
+export async function openAppWithH10(opts: { query: string; name: string; battery: number; viewport?: { width: number; height: number }; pageErrors?: string[] }): Promise<H10App> {
+  const app = await startWebApp();
+  const browser = await launchChromium({ args: BLE_CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1300, height: 1000 } });
+  const pageErrors = opts.pageErrors ?? [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(app.url.replace('/#', `/?${opts.query}#`));
+  const emu = await BleStrapEmulator.start(browser, page, { name: opts.name, battery: opts.battery, pmd: true });
+  return {
+    app,
+    browser,
+    page,
+    emu,
+    pageErrors,
+    recording: () => readRecordedLines(app.dataDir),
+    testId: async (id) => (await page.getByTestId(id).textContent()) ?? '',
+    close: async () => {
+      await emu.stop();
+      await browser.close();
+      await app.stop();
+    },
+  };
+}

@@ -113,11 +113,21 @@ export function AssessmentView({ session, api }: ViewProps) {
     <div className="layout">
       <section className="pacer" aria-label="Breathing pacer" style={{ alignSelf: 'start', height: 'min(60vh, 520px)' }}>
         <PacerCanvas phaseNow={phaseNow} pacerVisibleNow={visibleNow} reducedMotion={reduced} label={`Breathing pacer at ${ui.pacer.breathsPerMin} breaths per minute`} />
-        <p className="cue" aria-live="polite" data-testid="assessment-stage">
+        <p className="cue" data-testid="assessment-stage">
           {stage?.kind === 'breathe'
             ? `Breathe with the pacer: ${stage.breathsPerMin.toFixed(1)} /min · ${mmss(stage.remainingS)} left`
             : stage?.kind === 'rest'
               ? `Rest, breathe freely · next ${stage.nextBreathsPerMin.toFixed(1)} /min in ${mmss(stage.remainingS)}`
+              : phase.kind === 'done'
+                ? 'Finished'
+                : ''}
+        </p>
+        {/* Screen readers hear each new step once; the countdown above stays readable but silent. */}
+        <p className="visually-hidden" aria-live="polite">
+          {stage?.kind === 'breathe'
+            ? `Breathe with the pacer at ${stage.breathsPerMin.toFixed(1)} breaths per minute`
+            : stage?.kind === 'rest'
+              ? `Rest, breathe freely; next ${stage.nextBreathsPerMin.toFixed(1)} breaths per minute`
               : phase.kind === 'done'
                 ? 'Finished'
                 : ''}

@@ -61,7 +61,7 @@ export function ClientView({ api }: { readonly api: SootheApi }) {
 
   const rate = state?.schedule[state.schedule.length - 1]?.settings.breathsPerMin;
   return (
-    <div
+    <main
       className={`client-view${state?.eyesClosed ? ' eyes-closed' : ''}`}
       data-testid="client-view"
       data-seq={state?.seq ?? -1}
@@ -96,6 +96,6 @@ export function ClientView({ api }: { readonly api: SootheApi }) {
           ) : null}
         </>
       )}
-    </div>
+    </main>
   );
 }

@@ -164,10 +164,14 @@ export function PracticeView({ session, api }: ViewProps) {
             {t.pacerVisible ? STAGE_WORDS[cue.stage] : 'Breathe freely'}
           </p>
           {t.soothing && !t.soothing.finished ? (
-            <p className="muted" style={{ position: 'absolute', top: 8, left: 12, right: 12, margin: 0, padding: '2px 10px', borderRadius: 10, background: 'rgba(15, 27, 45, 0.72)' }} data-testid="soothing-phase" aria-live="polite">
+            <p className="muted" style={{ position: 'absolute', top: 8, left: 12, right: 12, margin: 0, padding: '2px 10px', borderRadius: 10, color: 'var(--text)', background: 'rgba(15, 27, 45, 0.72)' }} data-testid="soothing-phase">
               {t.soothing.title} · {Math.ceil(t.soothing.remainingS)} s — {t.soothing.instructions}
             </p>
           ) : null}
+          {/* Screen readers hear each new part once; the countdown above stays readable but silent. */}
+          <p className="visually-hidden" aria-live="polite">
+            {t.soothing && !t.soothing.finished ? `${t.soothing.title}: ${t.soothing.instructions}` : ''}
+          </p>
           {focus ? (
             <button type="button" style={{ position: 'absolute', top: 8, right: 8 }} onClick={() => setFocus(false)}>
               Leave focus (Esc)

@@ -124,6 +124,21 @@ export function PracticeView({ session, api }: ViewProps) {
     if (!focus && document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
   }, [focus]);
 
+  // Eyes closed: the focus moves into the dimmed screen (its button) and, on leaving, back to
+  // where it was (e.g. the Eyes closed button), instead of being lost on the page.
+  const beforeEyesClosed = useRef<HTMLElement | null>(null);
+  const openEyesButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (eyesClosed) {
+      beforeEyesClosed.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      openEyesButton.current?.focus();
+      return;
+    }
+    const el = beforeEyesClosed.current;
+    beforeEyesClosed.current = null;
+    if (el?.isConnected) el.focus();
+  }, [eyesClosed]);
+
   useEffect(() => {
     if (flow === 'running' && t.soothing?.finished) setFlow('rate-after');
   }, [flow, t.soothing?.finished]);
@@ -393,14 +408,19 @@ export function PracticeView({ session, api }: ViewProps) {
         <div
           data-testid="eyes-closed-dim"
           role="dialog"
+          aria-modal="true"
           aria-label="Eyes closed: follow the sound"
           style={{ position: 'fixed', inset: 0, zIndex: 30, background: 'rgba(4, 8, 16, 0.88)', display: 'flex', alignItems: 'flex-end', justifyContent: 'center' }}
           onClick={() => setEyesClosed(false)}
+          // Tab stays on the one button: the controls behind the dimmed screen cannot be seen.
+          onKeyDown={(e) => {
+            if (e.key === 'Tab') e.preventDefault();
+          }}
         >
           <p className="muted" style={{ marginBottom: 40 }}>
             Eyes closed: the sound rises as you breathe in and falls as you breathe out. Press Esc or click to open your eyes.
           </p>
-          <button type="button" autoFocus onClick={() => setEyesClosed(false)} style={{ position: 'absolute', top: 12, right: 12, background: 'transparent', color: 'var(--muted)' }}>
+          <button type="button" ref={openEyesButton} onClick={() => setEyesClosed(false)} style={{ position: 'absolute', top: 12, right: 12, background: 'transparent', color: 'var(--muted)' }}>
             Open eyes
           </button>
         </div>

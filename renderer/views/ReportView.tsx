@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewProps } from './view-props';
 import type { SessionDetail } from '../../shared/session-format/library-types';
 import { buildSessionReport, type ReportEvent } from '../../shared/report/session-report';
@@ -57,11 +57,20 @@ export function ReportView({ session, api }: ViewProps) {
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   };
 
+  // The report replaces the screen it was opened from (whose button is gone): the focus moves to its title.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const loaded = detail !== null;
+  useEffect(() => {
+    if (loaded) heading.current?.focus();
+  }, [loaded]);
+
   if (error) return <p role="alert">{error}</p>;
   if (!detail) return <p aria-live="polite">Loading the report…</p>;
   return (
     <article className="report" aria-label="Session report" data-testid="report">
-      <h2>{title}</h2>
+      <h2 tabIndex={-1} ref={heading}>
+        {title}
+      </h2>
       <p className="muted">
         Started {new Date(detail.wallClockStartIso).toLocaleString()}
         {clientCode ? ` · client ${clientCode}` : ''} · {mmss(report.durationS)} recorded

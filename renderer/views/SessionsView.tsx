@@ -251,7 +251,11 @@ export function SessionsView({ session, api }: ViewProps) {
             void refresh();
             void openSession(open.id).catch(() => undefined);
           }}
-          onClosed={() => setOpen(null)}
+          onClosed={() => {
+            setOpen(null);
+            // Back to where the person came from: the session's Open button in the list (if it is still there).
+            requestAnimationFrame(() => document.querySelector<HTMLButtonElement>(`tr[data-session-id="${CSS.escape(open.id)}"] button`)?.focus());
+          }}
         />
       ) : null}
       <section className="panel" aria-label="Sessions">

@@ -196,12 +196,20 @@ describe.skipIf(!ready)('accessibility of every screen in Chromium (axe-core, ke
     await page.keyboard.press('ArrowLeft');
     await expect.poll(async () => Number(await page.getByTestId('pacer-rate').textContent())).toBeCloseTo(before - 0.2, 5);
     // Eyes-closed mode: Tab to its button, Space; the dimmed screen takes the focus; Escape leaves.
-    await tabTo(page, page.getByRole('button', { name: 'Eyes closed (E)' }));
+    const eyesClosed = page.getByRole('button', { name: 'Eyes closed (E)' });
+    await tabTo(page, eyesClosed);
     await page.keyboard.press('Space');
     await page.getByRole('dialog', { name: 'Eyes closed: follow the sound' }).waitFor();
     await expectAccessible(page, 'practice, eyes closed');
+    // The focus is on the dimmed screen's one button and stays there (what lies behind is not visible).
+    const openEyes = page.getByRole('button', { name: 'Open eyes' });
+    await expect.poll(() => openEyes.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await openEyes.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('eyes-closed-dim').count()).toBe(0);
+    // ... and returns to the button that opened it.
+    await expect.poll(() => eyesClosed.evaluate((el) => el === document.activeElement)).toBe(true);
     // Reduced motion: the system's preference reaches the pacer's motion setting at once.
     await page.emulateMedia({ reducedMotion: 'reduce' });
     await expect.poll(() => page.getByLabel('Motion').locator('option[value="system"]').textContent()).toContain('reduced: yes');
@@ -274,6 +282,8 @@ describe.skipIf(!ready)('accessibility of every screen in Chromium (axe-core, ke
     await tabTo(page, review.getByRole('button', { name: 'Close' }));
     await page.keyboard.press('Enter');
     await expect.poll(() => review.count()).toBe(0);
+    // Closing returns the focus to the session's Open button in the list.
+    await expect.poll(() => list.getByRole('button', { name: /^Open session/ }).first().evaluate((el) => el === document.activeElement)).toBe(true);
   });
 
   it('Resonance results: the table, chart and recommendation (1 min per rate, no rests, 60× speed)', async () => {
@@ -294,6 +304,9 @@ describe.skipIf(!ready)('accessibility of every screen in Chromium (axe-core, ke
     await tabTo(page, page.getByRole('button', { name: 'Finish and show the report' }));
     await page.keyboard.press('Enter');
     await page.getByTestId('report').waitFor({ timeout: 10_000 });
+    // The report replaces the console: the focus moves to its title, and Tab reaches its actions.
+    await expect.poll(() => page.getByTestId('report').getByRole('heading', { level: 2 }).first().evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await tabTo(page, page.getByRole('button', { name: 'Print or save as PDF' }))).toBe(1);
     await expectAccessible(page, 'report');
     expect(errors).toEqual([]);
   });

@@ -67,7 +67,15 @@ export function ReportCharts({ events, onImage }: { readonly events: readonly Re
       el,
     );
     onImage?.(p.ctx.canvas.toDataURL('image/png'));
-    return () => p.destroy();
+    // Follows its container's width (a narrow or zoomed window: no sideways scrolling).
+    const ro = new ResizeObserver(() => {
+      if (el.clientWidth > 0 && el.clientWidth !== p.width) p.setSize({ width: el.clientWidth, height: p.height });
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      p.destroy();
+    };
   }, [events, onImage]);
   return <div ref={host} className="report-chart" role="img" aria-label="Heart rate and RMSSD over the session, with markers" />;
 }

@@ -3,7 +3,8 @@
  * rules) on every screen as a person meets it — Practice with the first-use safety note and after
  * it, Resonance (idle and running), Therapist, Lab streaming, Sessions with a recorded session and
  * its charts open, the Report after a short therapist session, and the client view — plus the
- * main flows driven from the keyboard only (Tab to reach, Enter/Space to act).
+ * main flows driven from the keyboard only (Tab to reach, Enter/Space to act, the focus visible
+ * and never lost), live regions that announce each step once, and reflow at 320 px.
  *
  * Every violation axe finds is printed (rule, impact, node targets). The test fails on any
  * "serious" or "critical" one; lesser ones are allowed only when listed in ALLOWED below.
@@ -136,6 +137,22 @@ async function expectCalmAnnouncements(page: Page, view: string): Promise<void> 
   const said = await announcements(page, 2000);
   console.info(`live regions [${view}] over 2 s:`, said);
   expect(said.length, `${view}: ${said.join(' | ')}`).toBeLessThanOrEqual(2);
+}
+
+/**
+ * Reflow (WCAG 1.4.10): at 320 CSS px wide (1280 px at 400 % zoom) the page needs no sideways
+ * scrolling; wide data tables may scroll inside their own panel.
+ */
+async function expectReflow(page: Page, view: string): Promise<void> {
+  const r = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+    wide: [...document.querySelectorAll('body *')]
+      .filter((e) => !e.closest('table') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+  }));
+  expect(r.scrollWidth, `${view}: wider than ${r.clientWidth} px: ${r.wide.join(', ')}`).toBeLessThanOrEqual(r.clientWidth + 1);
 }
 
 /** Presses Tab until `target` has the focus (at most `maxTabs` times); returns how many presses it took. */
@@ -320,6 +337,19 @@ describe.skipIf(!ready)('accessibility of every screen in Chromium (axe-core, ke
     await expect.poll(() => page.getByTestId('report').getByRole('heading', { level: 2 }).first().evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await tabTo(page, page.getByRole('button', { name: 'Print or save as PDF' }))).toBe(1);
     await expectAccessible(page, 'report');
+  });
+
+  it('every screen reflows to 320 px wide without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    await expectReflow(page, 'report');
+    for (const title of ['Practice', 'Resonance', 'Therapist', 'Lab streaming', 'Sessions']) {
+      await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: title, exact: true }).click();
+      await page.waitForTimeout(300); // a layout pass and the first charts
+      await expectReflow(page, title);
+    }
+    await page.getByTestId('session-list').getByRole('button', { name: /^Open session/ }).first().click();
+    await page.getByTestId('session-tachogram').waitFor();
+    await expectReflow(page, 'session detail');
     expect(errors).toEqual([]);
   });
 });

@@ -94,6 +94,39 @@ function unacceptable(violations: readonly AxeViolation[]): string[] {
 
 async function expectAccessible(page: Page, view: string): Promise<void> {
   expect(unacceptable(await audit(page, view)), view).toEqual([]);
+  expect(await weakFieldBoundaries(page), `${view}: text fields and menus whose border is under 3:1`).toEqual([]);
+}
+
+/**
+ * Non-text contrast (WCAG 1.4.11, which axe does not check): an empty text field or a menu is
+ * found by its border, so the border needs 3:1 against what surrounds it (the nearest opaque
+ * background). Returns the fields that fall short, with their ratio.
+ */
+async function weakFieldBoundaries(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgba = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r = 0, g = 0, b = 0]: number[]): number => {
+      const lin = (v: number): number => (v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    const backdrop = (el: Element): number[] => {
+      for (let a = el.parentElement; a; a = a.parentElement) {
+        const c = rgba(getComputedStyle(a).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c;
+      }
+      return [255, 255, 255];
+    };
+    const fields = document.querySelectorAll<HTMLElement>('input:not([type="range"]):not([type="checkbox"]):not([type="radio"]):not([type="file"]):not([type="hidden"]), select, textarea');
+    const weak: string[] = [];
+    for (const f of fields) {
+      const style = getComputedStyle(f);
+      if ((f as HTMLInputElement).disabled || f.getClientRects().length === 0 || style.visibility === 'hidden' || parseFloat(style.borderTopWidth) === 0) continue;
+      const [l1, l2] = [luminance(rgba(style.borderTopColor)), luminance(backdrop(f))];
+      const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+      if (ratio < 3) weak.push(`${f.tagName.toLowerCase()}#${f.id} ${style.borderTopColor} ${ratio.toFixed(2)}:1`);
+    }
+    return weak;
+  });
 }
 
 /**

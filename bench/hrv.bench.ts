@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { LiveHrvEngine } from '../shared/hrv/live-hrv-engine';
 import { RrSimulator } from '../shared/sim/rr-simulator';
 import { summarize, type BenchSection } from './types';
+import { timeAnalyzeStages } from './hrv-stage-timer';
 
 const exec = promisify(execFile);
 const NK_WHOLE_PROCESS_MS = 4000;
@@ -139,28 +140,10 @@ export const hrvBench: BenchSection = {
     const p99 = (runs: ChildRun[], k: keyof ChildRun): number => summarize(runs.map((r) => r[k] ?? Number.NaN)).p99;
 
     // Where the time goes: the same stages in this process, warm (third of three runs).
-    const { parseRrFile } = await import('../shared/parsers/rr-file');
-    const { detectArtifacts } = await import('../shared/hrv/detect-artifacts');
-    const { correctArtifacts } = await import('../shared/hrv/correct-artifacts');
-    const { computeTimeDomain } = await import('../shared/hrv/compute-time-domain');
-    const { computeFrequencyDomain } = await import('../shared/hrv/compute-frequency-domain');
-    const { estimateRsa } = await import('../shared/hrv/estimate-rsa');
     const text = lines.join('\n');
-    let split: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const t: number[] = [performance.now()];
-      const parsed = parseRrFile(text);
-      t.push(performance.now());
-      const nn = correctArtifacts(parsed.rrMs, detectArtifacts(parsed.rrMs)).nnMs;
-      t.push(performance.now());
-      computeTimeDomain(nn);
-      t.push(performance.now());
-      const f = computeFrequencyDomain(nn);
-      t.push(performance.now());
-      estimateRsa(nn, f.nnGridMs ? { nnGridMs: f.nnGridMs, nnWelchPsd: f.psd } : undefined);
-      t.push(performance.now());
-      split = t.slice(1).map((v, i) => v - (t[i] as number));
-    }
+    let warm = timeAnalyzeStages(text);
+    for (let run = 0; run < 2; run++) warm = timeAnalyzeStages(text);
+    const split = [warm.parse, warm.detect + warm.correct, warm.time, warm.welch, warm.rsa];
     const [parseMs, correctMs, timeMs, freqMs, rsaMs] = split as [number, number, number, number, number];
     const computeMs = split.reduce((s, v) => s + v, 0);
     const coldMed = (k: string): number => summarize(cold.map((c) => c[k] ?? Number.NaN)).median;

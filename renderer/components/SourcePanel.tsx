@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { SootheApi } from '../../shared/ipc/contract';
 import type { SerialPortChoice } from '../../shared/types/serial-ppg';
 import { DEFAULT_BAUD, SERIAL_BAUD_RATES } from '../../shared/types/serial-ppg';
@@ -45,6 +45,8 @@ export function SourcePanel({ session, api, ui, onStrap }: { readonly session: S
   const [ports, setPorts] = useState<readonly SerialPortChoice[]>([]);
   const [portNote, setPortNote] = useState<string | null>(null);
   const [path, setPath] = useState('');
+  /** The person has been in the path field: a late port list must not write into it (their typing would land after the suggestion). */
+  const pathTouched = useRef(false);
   const [baud, setBaud] = useState<number>(DEFAULT_BAUD);
   const [remembered, setRemembered] = useState<readonly BleDevice[]>([]);
   const [strap, setStrap] = useState<WebBluetoothHr | null>(null);
@@ -124,9 +126,10 @@ export function SourcePanel({ session, api, ui, onStrap }: { readonly session: S
     if (r.ok) {
       setPorts(r.value.ports);
       setPortNote(r.value.note ?? null);
-      // Suggest the first listed port only if the person has not typed one meanwhile.
+      // Suggest the first listed port only while the person has not been in the field: once it has
+      // had the focus, a suggestion arriving between their click and their typing would be typed onto.
       const first = r.value.ports[0]?.path;
-      if (first) setPath((typed) => typed || first);
+      if (first && !pathTouched.current) setPath((typed) => typed || first);
     } else setPortNote(r.error);
   };
 
@@ -240,7 +243,7 @@ export function SourcePanel({ session, api, ui, onStrap }: { readonly session: S
           }}
         >
           <label htmlFor={pathId}>Port (pick one or type its path)</label>
-          <input id={pathId} list={`${pathId}-list`} value={path} onChange={(e) => setPath(e.currentTarget.value)} placeholder="/dev/ttyACM0 or COM3" required />
+          <input id={pathId} list={`${pathId}-list`} value={path} onFocus={() => (pathTouched.current = true)} onChange={(e) => setPath(e.currentTarget.value)} placeholder="/dev/ttyACM0 or COM3" required />
           <datalist id={`${pathId}-list`}>
             {ports.map((p) => (
               <option key={p.path} value={p.path}>

@@ -54,9 +54,14 @@ describe.skipIf(!ready)('serial pulse sensor through a pty into the app in Chrom
   it('opens the typed port, shows the waveform, and beats become heart rate (labelled as pulse-rate variability)', async () => {
     await page.getByRole('button', { name: 'Use a pulse sensor (USB serial)' }).click();
     const port = page.getByLabel('Port (pick one or type its path)');
-    await port.fill(b);
-    // The port list answers asynchronously (udevadm); the typed path must survive it.
-    await page.waitForTimeout(500);
+    // The port list answers asynchronously (udevadm). A person who clicks into the field and then
+    // types must get exactly what they typed, even when the list (here /dev/ttyS0) arrives between
+    // the click and the typing: focus first, let the list arrive, then type at the cursor.
+    await port.focus();
+    const listed = page.locator(`datalist#${await port.getAttribute('list')} option`);
+    await expect.poll(() => listed.count(), { timeout: 3000 }).toBeGreaterThan(0).catch(() => console.info('no serial ports listed here: the late-suggestion case is not exercised'));
+    await port.pressSequentially(b);
+    await page.waitForTimeout(300);
     await expect.poll(() => port.inputValue()).toBe(b);
     await page.getByRole('button', { name: 'Open the sensor' }).click();
     await expect

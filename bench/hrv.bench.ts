@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { LiveHrvEngine } from '../shared/hrv/live-hrv-engine';
 import { RrSimulator } from '../shared/sim/rr-simulator';
 import { summarize, type BenchSection } from './types';
-import { timeAnalyzeStages } from './hrv-stage-timer';
+import { STAGES, timeAnalyzeStages } from './hrv-stage-timer';
 
 const exec = promisify(execFile);
 const NK_WHOLE_PROCESS_MS = 4000;
@@ -73,8 +73,8 @@ async function timeChild(args: string[], env: NodeJS.ProcessEnv = USER_ENV): Pro
   return { wallMs, cpuMs: cpu ? Number(cpu[1]) / 1000 : null, maxRssMb: rss ? Number(rss[1]) / 1024 : null };
 }
 
-/** The stages bench/hrv-stages.ts times, in its output order. */
-const STAGES = ['start-up to first line', 'read', 'parse', 'detect', 'correct', 'time', 'welch', 'rsa'] as const;
+/** What bench/hrv-stages.ts prints, in order. */
+const COLD_COLUMNS = ['start-up to first line', 'read', ...STAGES] as const;
 
 const fmt = (v: number, digits = 0): string => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 const load = (): string => loadavg().map((v) => v.toFixed(1)).join(' / ');
@@ -172,7 +172,7 @@ export const hrvBench: BenchSection = {
       ``,
       `| where the time goes, ms (median of ${RUNS}) | Node start-up to the first line of our code | read file | parse | artifact detection | correction | time domain | Welch + coherence (4 Hz spline, 675 Hann segments) | RSA (from the Welch PSD) |`,
       `|---|---|---|---|---|---|---|---|---|`,
-      `| cold: a fresh process, as \`soothe analyze\` runs (\`dist/node/hrv-stages.mjs\`, bench/hrv-stages.ts) | ${STAGES.map((k) => fmt(coldMed(k), 1)).join(' | ')} |`,
+      `| cold: a fresh process, as \`soothe analyze\` runs (\`dist/node/hrv-stages.mjs\`, bench/hrv-stages.ts) | ${COLD_COLUMNS.map((k) => fmt(coldMed(k), 1)).join(' | ')} |`,
       `| warm: the same stages in this process, third of three runs | – | – | ${fmt(parseMs, 1)} | ${fmt(correctMs, 1)} (detection + correction) | – | ${fmt(timeMs, 1)} | ${fmt(freqMs, 1)} | ${fmt(rsaMs, 1)} |`,
       ``,
       `The gap between the cold and warm rows is a fresh process running each loop before V8 has optimised it (interpreter and baseline code first, on-stack replacement later, garbage collection). Start-up, module loading and that JIT warm-up are what bound a one-shot process; the computation itself, once optimised, is about ${fmt(computeMs)} ms. So even with no warm-up at all, start-up plus that computation is about ${fmt(coldMed('start-up to first line') + computeMs)} ms: a ${TARGET_FACTOR}× whole process (≤ ${NK_WHOLE_PROCESS_MS / TARGET_FACTOR} ms) would need the hot loops (rolling quartiles, spline, FFT, parsing) to run at close to optimised speed from their first iteration, i.e. ahead-of-time compiled kernels (WebAssembly); not done.`,

@@ -17,12 +17,14 @@ const USAGE =
   'soothe analyze <file|session-dir>... [--format auto|rr-ms|rr-s|kubios|csv] [--correction auto|none|very-low|low|medium|strong|very-strong] [--json | --csv]\n' +
   '  several files: --json prints one JSON object per line (with "file"), --csv one row per file\n';
 
-/** Columns of `--csv` (one row per file): the metrics of `--json`, flattened. */
-const CSV_COLUMNS = [
-  'file', 'error', 'beats', 'nn_count', 'artifacts', 'artifact_pct', 'mean_nn_ms', 'sdnn_ms', 'rmssd_ms', 'pnn50_pct', 'mean_hr_bpm', 'sd1_ms', 'sd2_ms',
-  'vlf_ms2', 'lf_ms2', 'hf_ms2', 'lf_hf', 'lf_peak_hz', 'hf_peak_hz', 'total_ms2', 'coherence_ratio', 'coherence_peak_hz', 'rsa_breaths_per_min', 'rsa_peak_to_trough_bpm',
-  'premature_pct', 'frequent_ectopy',
-] as const;
+/** Columns of `--csv` (one row per file) after file and error: paths into the `--json` object. */
+const CSV_COLUMNS: readonly (readonly [string, string])[] = [
+  ['beats', 'beats'], ['nn_count', 'nnCount'], ['artifacts', 'artifacts.count'], ['artifact_pct', 'artifacts.percent'],
+  ['mean_nn_ms', 'time.meanNnMs'], ['sdnn_ms', 'time.sdnnMs'], ['rmssd_ms', 'time.rmssdMs'], ['pnn50_pct', 'time.pnn50Pct'], ['mean_hr_bpm', 'time.meanHrBpm'], ['sd1_ms', 'time.sd1Ms'], ['sd2_ms', 'time.sd2Ms'],
+  ['vlf_ms2', 'frequency.vlfMs2'], ['lf_ms2', 'frequency.lfMs2'], ['hf_ms2', 'frequency.hfMs2'], ['lf_hf', 'frequency.lfHf'], ['lf_peak_hz', 'frequency.lfPeakHz'], ['hf_peak_hz', 'frequency.hfPeakHz'], ['total_ms2', 'frequency.totalMs2'],
+  ['coherence_ratio', 'coherence.ratio'], ['coherence_peak_hz', 'coherence.peakHz'], ['rsa_breaths_per_min', 'rsa.breathsPerMin'], ['rsa_peak_to_trough_bpm', 'rsa.peakToTroughBpm'],
+  ['premature_pct', 'ectopy.prematurePct'], ['frequent_ectopy', 'ectopy.frequent'],
+];
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -31,13 +33,9 @@ function csvCell(v: unknown): string {
 }
 
 function csvRow(file: string, r: HrvReport | null, error: string | null): string {
-  const cells: unknown[] = r
-    ? [file, '', r.beats, r.nnCount, r.artifacts.count, round(r.artifacts.percent), round(r.time.meanNnMs), round(r.time.sdnnMs), round(r.time.rmssdMs), round(r.time.pnn50Pct), round(r.time.meanHrBpm), round(r.time.sd1Ms), round(r.time.sd2Ms),
-        round(r.frequency.vlfMs2), round(r.frequency.lfMs2), round(r.frequency.hfMs2), round(r.frequency.lfHf), round(r.frequency.lfPeakHz), round(r.frequency.hfPeakHz), round(r.frequency.totalMs2),
-        round(r.coherence.ratio), round(r.coherence.peakHz), round(r.rsa.breathsPerMin, 3), round(r.rsa.peakToTroughBpm, 3),
-        round(r.premature.percent, 3), r.premature.frequent]
-    : [file, error];
-  return cells.map(csvCell).join(',');
+  const json = r ? toJson(r) : null;
+  const at = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], json);
+  return [file, error, ...(json ? CSV_COLUMNS.map(([, path]) => at(path)) : [])].map(csvCell).join(',');
 }
 
 function round(v: number | null, digits = 6): number | null {
@@ -169,7 +167,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   let failed = 0;
-  if (values.csv) process.stdout.write(CSV_COLUMNS.join(',') + '\n');
+  if (values.csv) process.stdout.write(['file', 'error', ...CSV_COLUMNS.map(([name]) => name)].join(',') + '\n');
   for (const [i, file] of positionals.entries()) {
     let result: { report: HrvReport; warnings: readonly string[] } | null = null;
     let error: string | null = null;

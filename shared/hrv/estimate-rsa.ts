@@ -124,9 +124,16 @@ function interpolatedPeakHz(p: Psd, loHz: number, hiHz: number): number | null {
   return Math.min(hiHz, Math.max(loHz, f[k]! + offset * (f[k + 1]! - f[k]!)));
 }
 
-function summarise(psdAll: Psd, peakHz: number | null, hrGrid: Float64Array): RsaEstimate {
-  if (peakHz === null) return NONE;
+/**
+ * The estimate from an HR (or NN) spectrum and the HR grid: peak in the breathing band (refined
+ * between bins for Welch spectra, `refine`), its share of the band's power, peak-to-trough HR.
+ */
+function summarise(psdAll: Psd, refine: boolean, hrGrid: Float64Array): RsaEstimate {
+  // Every bin the peak search and the sums look at lies in [0.05 − 0.015, 0.5 + 0.015] Hz: scan
+  // only that stretch (the same bins in the same order, so the same numbers).
   const psd = binsBetween(psdAll, BREATHING_BAND_HZ[0] - PEAK_HALF_WIDTH_HZ, BREATHING_BAND_HZ[1] + PEAK_HALF_WIDTH_HZ);
+  const peakHz = refine ? interpolatedPeakHz(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1]) : findPeakHz(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true);
+  if (peakHz === null) return NONE;
   const total = integrateBandPower(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true);
   const around = integrateBandPower(psd, peakHz - PEAK_HALF_WIDTH_HZ, peakHz + PEAK_HALF_WIDTH_HZ, true);
   const cycleSamples = Math.round(TACHOGRAM_RATE_HZ / peakHz);
@@ -154,18 +161,14 @@ export function estimateRsa(nnMs: ArrayLike<number>, spectrum?: RsaSpectrumInput
   if (span > LONG_RECORD_S) {
     if (spectrum && spectrum.nnGridMs.length === count) {
       const hr = gridReciprocalBpm(spectrum.nnGridMs);
-      return summarise(spectrum.nnWelchPsd, interpolatedPeakHz(spectrum.nnWelchPsd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1]), hr);
+      return summarise(spectrum.nnWelchPsd, true, hr);
     }
     const hr = interpolateCubicSplineOnGrid(t, heartRateBpm(nnMs), count, TACHOGRAM_RATE_HZ);
     const welch = computeWelchPsd(hr, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: LONG_SEGMENT_S * TACHOGRAM_RATE_HZ, overlap: 0.5 });
-    return summarise(welch, interpolatedPeakHz(welch, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1]), hr);
+    return summarise(welch, true, hr);
   }
   const x = interpolateCubicSplineOnGrid(t, heartRateBpm(nnMs), count, TACHOGRAM_RATE_HZ);
   let nfft = MIN_NFFT;
   while (nfft < count) nfft *= 2;
-  const full = computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: count, overlap: 0, nfft });
-  // Every bin these sums and the peak search look at lies in [0.05 − 0.015, 0.5 + 0.015] Hz: scan
-  // only that stretch (the same bins in the same order, so the same numbers).
-  const psd = binsBetween(full, BREATHING_BAND_HZ[0] - PEAK_HALF_WIDTH_HZ, BREATHING_BAND_HZ[1] + PEAK_HALF_WIDTH_HZ);
-  return summarise(psd, findPeakHz(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true), x);
+  return summarise(computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: count, overlap: 0, nfft }), false, x);
 }

@@ -95,8 +95,9 @@ export class LiveHrvEngine {
   private inHead = 0;
   private flaggedInWindow = 0;
   private prematureInWindow = 0;
-  /** The last two input RR (ms) since the last gap, oldest first. */
-  private lastInRr: number[] = [];
+  /** The last two input RR (ms) since the last gap (NaN: none yet). */
+  private inRrBefore = Number.NaN;
+  private inRrLast = Number.NaN;
   private firstNnT: number | null = null;
   private lastRmssd: { rmssdMs: number | null; meanHrBpm: number | null } = { rmssdMs: null, meanHrBpm: null };
   private coherence: LiveHrv['coherence'] = null;
@@ -124,7 +125,7 @@ export class LiveHrvEngine {
     this.inHead = 0;
     this.flaggedInWindow = 0;
     this.prematureInWindow = 0;
-    this.lastInRr = [];
+    this.inRrBefore = this.inRrLast = Number.NaN;
     this.firstNnT = null;
     this.lastRmssd = { rmssdMs: null, meanHrBpm: null };
     this.coherence = this.spectrum = this.rsa = null;
@@ -141,13 +142,14 @@ export class LiveHrvEngine {
     this.inPrem.push(0);
     const base = this.inT.length - 1;
     // The previous input interval is judged premature now that its right neighbour is here.
-    if (rr.afterGap) this.lastInRr = [];
-    const [before, mid] = this.lastInRr;
-    if (before !== undefined && mid !== undefined && base - 1 >= this.inHead && isPremature(before, mid, rr.rrMs)) {
+    if (rr.afterGap) this.inRrBefore = this.inRrLast = Number.NaN;
+    // (NaN neighbours compare false: no judgement until two intervals since the last gap.)
+    if (base - 1 >= this.inHead && isPremature(this.inRrBefore, this.inRrLast, rr.rrMs)) {
       this.inPrem[base - 1] = 1;
       this.prematureInWindow += 1;
     }
-    this.lastInRr = [...this.lastInRr.slice(-1), rr.rrMs];
+    this.inRrBefore = this.inRrLast;
+    this.inRrLast = rr.rrMs;
     for (const l of step.labels) {
       const at = l.index - (this.totalIn - base);
       if (at >= this.inHead && at < this.inFlag.length && this.inFlag[at] === 0) {

@@ -30,7 +30,7 @@ export function isPremature(before: number, mid: number, after: number): boolean
 }
 
 export interface PrematureBeats {
-  /** Input indices (0-based) of premature intervals. */
+  /** Premature intervals. */
   readonly count: number;
   /** Premature intervals / intervals with both neighbours, percent; null when fewer than 3. */
   readonly percent: number | null;

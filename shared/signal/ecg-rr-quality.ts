@@ -74,26 +74,6 @@ export interface EcgRrQuality {
   readonly unconfirmedShare: number | null;
 }
 
-function nearest(sorted: readonly number[], t: number): number | null {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  const a = sorted[lo - 1];
-  const b = sorted[lo];
-  if (a === undefined) return b ?? null;
-  if (b === undefined) return a;
-  return t - a <= b - t ? a : b;
-}
-
-function nearestRank(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? null;
-}
-
 /** Index of the first entry of sorted not below t. */
 function lowerIndex(sorted: readonly number[], t: number): number {
   let lo = 0;
@@ -104,6 +84,20 @@ function lowerIndex(sorted: readonly number[], t: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+function nearest(sorted: readonly number[], t: number): number | null {
+  const lo = lowerIndex(sorted, t);
+  const a = sorted[lo - 1];
+  const b = sorted[lo];
+  if (a === undefined) return b ?? null;
+  if (b === undefined) return a;
+  return t - a <= b - t ? a : b;
+}
+
+function nearestRank(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? null;
 }
 
 /**

@@ -7,9 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { timeAnalyzeStages } from './hrv-stage-timer';
+import { installHrvKernels } from '../main/hrv/install-kernels';
 
 const startup = performance.now();
 const t0 = performance.now();
 const text = readFileSync(process.argv[2] ?? '', 'utf8');
 const read = performance.now() - t0;
-process.stdout.write(JSON.stringify({ 'start-up to first line': startup, read, ...timeAnalyzeStages(text) }) + '\n');
+const t1 = performance.now();
+const kernels = installHrvKernels();
+const install = performance.now() - t1;
+process.stdout.write(JSON.stringify({ 'start-up to first line': startup, read, kernels, 'install kernels': install, ...timeAnalyzeStages(text) }) + '\n');

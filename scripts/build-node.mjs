@@ -1,9 +1,21 @@
 // Bundles the Node entry points (CLI, browser-edition server, benchmarks) with esbuild.
 // Runs on `npm install` (prepare), so `soothe` works right after installing a fresh clone.
 import { build } from 'esbuild';
+import asc from 'assemblyscript/asc';
 import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+// The HRV kernels for `soothe analyze`, ahead of time to WebAssembly (main/hrv/assembly, see
+// main/hrv/wasm-kernels.ts); the bundles below embed the bytes (loader 'binary').
+const compiled = await asc.main([
+  'main/hrv/assembly/index.ts', '--outFile', 'dist/wasm/hrv-kernels.wasm',
+  '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'bulk-memory',
+]);
+if (compiled.error) {
+  console.error(compiled.stderr.toString());
+  throw compiled.error;
+}
+
 const common = {
   outdir: 'dist/node',
   outExtension: { '.js': '.mjs' },
@@ -15,6 +27,7 @@ const common = {
   sourcemap: true,
   define: { __SOOTHE_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+  loader: { '.wasm': 'binary' },
 };
 await build({ ...common, entryPoints: { web: 'main/web/entry.ts', bench: 'bench/run.ts', 'hrv-stages': 'bench/hrv-stages.ts' } });
 // Chunk names carry a content hash: clear the old ones so dist/ holds only this build's.

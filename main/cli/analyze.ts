@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeRr, CORRECTION_METHODS, type CorrectionMethod, type HrvReport } from '../../shared/hrv/analyze-rr';
 import { parseRrFile, type RrFileFormat } from '../../shared/parsers/rr-file';
+import { installHrvKernels } from '../hrv/install-kernels';
 
 const FORMATS: readonly RrFileFormat[] = ['auto', 'rr-ms', 'rr-s', 'kubios', 'csv'];
 const USAGE =
@@ -158,6 +159,8 @@ export async function run(argv: string[]): Promise<number> {
   const correction = values.correction as CorrectionMethod;
   if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
   if (!CORRECTION_METHODS.includes(correction)) throw new Error(`--correction must be one of ${CORRECTION_METHODS.join(', ')}`);
+  // The hot loops compiled ahead of time (WebAssembly): same numbers, no JIT warm-up.
+  installHrvKernels();
   // One file: the report, or an error as the exit (the single-file behaviour since issue 3).
   if (positionals.length === 1 && !values.csv) {
     const file = positionals[0] as string;

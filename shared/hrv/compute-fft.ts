@@ -375,6 +375,26 @@ export function addSegmentPairPowerSpectrum(x: ArrayLike<number>, startA: number
   addPairPower(re, im, acc);
 }
 
+/**
+ * The Welch accumulation for a power-of-two nfft: acc[k] += |X_k|² summed over `segments`
+ * Hann-windowed (w), mean-removed segments of length l starting every `step` samples of x, two
+ * segments per complex transform and an odd last one through a half-size real transform.
+ */
+export function accumulateWelchPow2(x: ArrayLike<number>, l: number, step: number, segments: number, w: Float64Array, nfft: number, acc: Float64Array): void {
+  let s = 0;
+  for (; s + 1 < segments; s += 2) addSegmentPairPowerSpectrum(x, s * step, (s + 1) * step, l, w, nfft, acc);
+  if (s < segments) {
+    const start = s * step;
+    realSegmentPowerSpectrum(x, start, l, segmentMean(x, start, l), w, nfft, acc, true);
+  }
+}
+
+/** The tables a power-of-two transform of size n uses (for kernels that run elsewhere, e.g. WebAssembly). */
+export function fftTables(n: number): { rev: Uint32Array; cos: Float64Array; sin: Float64Array } {
+  const { c, s } = baseTwiddles(n);
+  return { rev: radix2Plan(n).rev, cos: c, sin: s };
+}
+
 interface BluesteinPlan {
   readonly m: number;
   readonly wr: Float64Array;

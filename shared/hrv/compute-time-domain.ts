@@ -7,6 +7,7 @@
  *   meanHR = 60000 / meanNN (beats/min);
  *   SD1 = sqrt(½ · var(ΔNN)), SD2 = sqrt(2 · SDNN² − ½ · var(ΔNN)), var with ddof 1.
  */
+import { hrvKernels, type TimeDomainSums } from './kernels';
 export interface TimeDomain {
   readonly n: number;
   readonly meanNnMs: number;
@@ -44,28 +45,37 @@ function rawSums(x: ArrayLike<number>): { sum: number; sumD: number; sumD2: numb
   return { sum, sumD, sumD2, nn50 };
 }
 
-/** Σ (NN − mean)², Σ (ΔNN − meanΔ)². */
+/** Σ (NN − mean)², Σ (ΔNN − meanΔ)² (squares as products: the WebAssembly kernel's exact operations). */
 function deviationSums(x: ArrayLike<number>, mean: number, meanD: number): { ss: number; ssD: number } {
   const n = x.length;
   let ss = 0;
-  if (n > 0) ss += ((x[0] as number) - mean) ** 2;
+  if (n > 0) {
+    const e = (x[0] as number) - mean;
+    ss += e * e;
+  }
   let ssD = 0;
   for (let i = 1; i < n; i++) {
     const v = x[i] as number;
-    ss += (v - mean) ** 2;
-    ssD += (v - (x[i - 1] as number) - meanD) ** 2;
+    const e = v - mean;
+    ss += e * e;
+    const g = v - (x[i - 1] as number) - meanD;
+    ssD += g * g;
   }
   return { ss, ssD };
+}
+
+/** Both passes (the JavaScript definition of the installed kernels' timeDomainSums). */
+export function timeDomainSumsJs(nnMs: ArrayLike<number>): TimeDomainSums {
+  const { sum, sumD, sumD2, nn50 } = rawSums(nnMs);
+  return { sum, sumD, sumD2, nn50, ...deviationSums(nnMs, sum / nnMs.length, sumD / (nnMs.length - 1)) };
 }
 
 /** Time-domain metrics of `nnMs` (needs ≥ 3 intervals; NaN where undefined). */
 export function computeTimeDomain(nnMs: ArrayLike<number>): TimeDomain {
   const n = nnMs.length;
-  const { sum, sumD, sumD2, nn50 } = rawSums(nnMs);
+  const { sum, sumD2, nn50, ss, ssD } = (n >= 2 ? hrvKernels()?.timeDomainSums?.(nnMs, PNN50_THRESHOLD_MS, ROUND_TO_PER_MS) : null) ?? timeDomainSumsJs(nnMs);
   const mean = sum / n;
   const nd = n - 1;
-  const meanD = sumD / nd;
-  const { ss, ssD } = deviationSums(nnMs, mean, meanD);
   const varD = ssD / (nd - 1);
   const sdnn = Math.sqrt(ss / (n - 1));
   return {

@@ -12,7 +12,8 @@
  * transform of a + i·b gives |A|² + |B|², see compute-fft.ts) and an odd last one through a
  * half-size real transform; windows and buffers are cached per length.
  */
-import { addSegmentPairPowerSpectrum, computePowerSpectrum, realSegmentPowerSpectrum, segmentMean } from './compute-fft';
+import { accumulateWelchPow2, computePowerSpectrum, segmentMean } from './compute-fft';
+import { hrvKernels } from './kernels';
 
 export interface Psd {
   readonly freqHz: Float64Array;
@@ -96,12 +97,7 @@ export function computeWelchPsd(x: ArrayLike<number>, o: WelchOptions): Psd {
   const nBins = Math.floor(nfft / 2) + 1;
   const acc = new Float64Array(nBins);
   if (nfft >= 2 && (nfft & (nfft - 1)) === 0) {
-    let s = 0;
-    for (; s + 1 < segments; s += 2) addSegmentPairPowerSpectrum(x, s * step, (s + 1) * step, l, w, nfft, acc);
-    if (s < segments) {
-      const start = s * step;
-      realSegmentPowerSpectrum(x, start, l, segmentMean(x, start, l), w, nfft, acc, true);
-    }
+    if (!hrvKernels()?.welchPow2?.(x, l, step, segments, w, nfft, acc)) accumulateWelchPow2(x, l, step, segments, w, nfft, acc);
   } else {
     const buf = new Float64Array(nfft);
     for (let s = 0; s < segments; s++) {

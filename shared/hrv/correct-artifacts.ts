@@ -13,6 +13,7 @@
  * medₖ is the 11-beat centred median and Th2ₖ the paper's mRR threshold, both from detection.
  * Nothing is corrected silently: every changed input interval gets a label with its original value.
  */
+import { hrvKernels } from './kernels';
 import { ARTIFACT_CODES, CODE_ECTOPIC, CODE_EXTRA, CODE_LONG_SHORT, CODE_MISSED, type ArtifactDetection, type ArtifactType } from './detect-artifacts';
 
 export interface BeatLabel {
@@ -55,8 +56,13 @@ export function correctInterval(
   return { values: [medMs], consumesNext: false };
 }
 
-/** Apply the corrections for `detection` to `rrMs`. */
+/** Apply the corrections for `detection` to `rrMs` (installed kernels when there are: kernels.ts). */
 export function correctArtifacts(rrMs: ArrayLike<number>, detection: ArtifactDetection): CorrectedSeries {
+  return hrvKernels()?.correctArtifacts?.(rrMs, detection) ?? correctArtifactsJs(rrMs, detection);
+}
+
+/** The JavaScript implementation (the definition). */
+export function correctArtifactsJs(rrMs: ArrayLike<number>, detection: ArtifactDetection): CorrectedSeries {
   const n = rrMs.length;
   const nn = new Float64Array(n * 2);
   const src = new Int32Array(n * 2);

@@ -35,6 +35,7 @@
  * injected artifact there has a flag with |mRR'| ≥ 1.25 and ≥ 14.9 %). Such intervals are not
  * beat-detection errors, and "correcting" them removes real variability (RMSSD falls).
  */
+import { hrvKernels } from './kernels';
 import { computeRollingQuantiles } from './rolling-quantile';
 
 /** Paper constants (Lipponen & Tarvainen 2019, section 2 and Figure 1). */
@@ -158,9 +159,17 @@ function reflect(a: Float64Array, i: number): number {
   return a[Math.max(0, Math.min(n - 1, j))] as number;
 }
 
-/** Classify every interval of `rrMs` (ms) by Lipponen & Tarvainen (2019). */
+/**
+ * Classify every interval of `rrMs` (ms) by Lipponen & Tarvainen (2019) (installed kernels when
+ * there are: shared/hrv/kernels.ts).
+ */
 export function detectArtifacts(rrMs: ArrayLike<number>, options: Partial<LipponenOptions> = {}): ArtifactDetection {
   const o = { ...DEFAULT_LIPPONEN, ...options };
+  return hrvKernels()?.detectLipponen?.(rrMs, o) ?? detectLipponenJs(rrMs, o);
+}
+
+/** The JavaScript implementation (the definition; what runs without kernels). */
+export function detectLipponenJs(rrMs: ArrayLike<number>, o: LipponenOptions): ArtifactDetection {
   const nIn = rrMs.length;
   const types = new Uint8Array(nIn);
   if (nIn === 0) return { types, medRrMs: new Float64Array(0), th2Ms: new Float64Array(0) };

@@ -8,6 +8,7 @@
  * levels: very-low 0.45 s, low 0.35 s, medium 0.25 s, strong 0.15 s, very-strong 0.05 s.
  * Flagged intervals are labelled 'outlier' and replaced by the local median (correct-artifacts.ts).
  */
+import { hrvKernels } from './kernels';
 import { computeRollingQuantiles } from './rolling-quantile';
 import { CODE_OUTLIER, LIPPONEN_MEDIAN_WINDOW_BEATS, type ArtifactDetection } from './detect-artifacts';
 
@@ -25,7 +26,7 @@ export const KUBIOS_THRESHOLD_S: Readonly<Record<ThresholdLevel, number>> = {
 export function detectThresholdArtifacts(rrMs: ArrayLike<number>, level: ThresholdLevel): ArtifactDetection {
   const n = rrMs.length;
   const types = new Uint8Array(n);
-  const [med] = computeRollingQuantiles(rrMs, LIPPONEN_MEDIAN_WINDOW_BEATS, [0.5]) as [Float64Array];
+  const [med] = (hrvKernels()?.rollingQuantiles?.(rrMs, LIPPONEN_MEDIAN_WINDOW_BEATS, [0.5]) ?? computeRollingQuantiles(rrMs, LIPPONEN_MEDIAN_WINDOW_BEATS, [0.5])) as [Float64Array];
   let sum = 0;
   for (let k = 0; k < n; k++) sum += rrMs[k] as number;
   const meanRrMs = n > 0 ? sum / n : 0;

@@ -18,15 +18,22 @@
  * Processing", 2011, §"Quadratic Interpolation of Spectral Peaks"). When the caller already has
  * the Welch PSD of the NN tachogram (analyze-rr.ts), that spectrum is used: HR ≈ 60000/NN̄ −
  * 60000·δNN/NN̄², so HR and NN oscillations peak at the same frequency to first order; and HR on
- * the grid is 60000 / the NN tachogram instead of a second spline.
+ * the grid is 60000 / the NN tachogram instead of a second spline (its per-cycle extremes straight
+ * from the NN grid's: see peakToTroughSumFromNn).
  */
 import { computeWelchPsd, type Psd } from './compute-welch-psd';
 import { computeBeatTimesS, tachogramSamples, TACHOGRAM_RATE_HZ } from './resample-tachogram';
 import { interpolateCubicSplineOnGrid } from './interpolate-cubic-spline';
+import { hrvKernels } from './kernels';
 import { findPeakHz, integrateBandPower } from './integrate-band-power';
 
 export const BREATHING_BAND_HZ = [0.05, 0.5] as const;
 const MIN_NFFT = 4096;
+/** The HR tachogram at TACHOGRAM_RATE_HZ (installed kernels when there are). */
+function splineOnGrid(t: Float64Array, hr: ArrayLike<number>, count: number): Float64Array {
+  return hrvKernels()?.splineOnGrid?.(t, hr, count, TACHOGRAM_RATE_HZ) ?? interpolateCubicSplineOnGrid(t, hr, count, TACHOGRAM_RATE_HZ);
+}
+
 /** Records longer than this (s) use the Welch-averaged spectrum (see the header). */
 export const LONG_RECORD_S = 1200;
 /** Welch segment for long records, s (the frequency-domain metrics' segment). */
@@ -96,10 +103,38 @@ export interface RsaSpectrumInputs {
   readonly nnWelchPsd: Psd;
 }
 
-function gridReciprocalBpm(nnGridMs: Float64Array): Float64Array {
-  const hr = new Float64Array(nnGridMs.length);
-  for (let i = 0; i < hr.length; i++) hr[i] = 60_000 / nnGridMs[i]!;
-  return hr;
+/**
+ * peakToTroughSum of the HR grid 60000 / nnGridMs without building it: x ↦ 60000 / x (rounded)
+ * never increases as x grows, so a cycle's highest HR is 60000 / its shortest NN and its lowest
+ * 60000 / its longest, the very numbers the HR grid would hold.
+ */
+function peakToTroughSumFromNn(nnGridMs: Float64Array, cycleSamples: number): { cycles: number; sum: number } {
+  const count = nnGridMs.length;
+  let cycles = 0;
+  let sum = 0;
+  for (let start = 0; start + cycleSamples <= count; start += cycleSamples) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = start; j < start + cycleSamples; j++) {
+      const v = nnGridMs[j]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (lo > 0) sum += 60_000 / lo - 60_000 / hi;
+    else {
+      // Not a tachogram (no NN is ≤ 0 ms): the HR values themselves.
+      let hrHi = -Infinity;
+      let hrLo = Infinity;
+      for (let j = start; j < start + cycleSamples; j++) {
+        const h = 60_000 / nnGridMs[j]!;
+        if (h > hrHi) hrHi = h;
+        if (h < hrLo) hrLo = h;
+      }
+      sum += hrHi - hrLo;
+    }
+    cycles += 1;
+  }
+  return { cycles, sum };
 }
 
 /** Frequency of the highest bin in the band, refined by a parabola through ln PSD at it and its neighbours. */
@@ -128,7 +163,7 @@ function interpolatedPeakHz(p: Psd, loHz: number, hiHz: number): number | null {
  * The estimate from an HR (or NN) spectrum and the HR grid: peak in the breathing band (refined
  * between bins for Welch spectra, `refine`), its share of the band's power, peak-to-trough HR.
  */
-function summarise(psdAll: Psd, refine: boolean, hrGrid: Float64Array): RsaEstimate {
+function summarise(psdAll: Psd, refine: boolean, peakToTrough: (cycleSamples: number) => { cycles: number; sum: number }): RsaEstimate {
   // Every bin the peak search and the sums look at lies in [0.05 − 0.015, 0.5 + 0.015] Hz: scan
   // only that stretch (the same bins in the same order, so the same numbers).
   const psd = binsBetween(psdAll, BREATHING_BAND_HZ[0] - PEAK_HALF_WIDTH_HZ, BREATHING_BAND_HZ[1] + PEAK_HALF_WIDTH_HZ);
@@ -137,7 +172,7 @@ function summarise(psdAll: Psd, refine: boolean, hrGrid: Float64Array): RsaEstim
   const total = integrateBandPower(psd, BREATHING_BAND_HZ[0], BREATHING_BAND_HZ[1], true);
   const around = integrateBandPower(psd, peakHz - PEAK_HALF_WIDTH_HZ, peakHz + PEAK_HALF_WIDTH_HZ, true);
   const cycleSamples = Math.round(TACHOGRAM_RATE_HZ / peakHz);
-  const { cycles, sum } = peakToTroughSum(hrGrid, cycleSamples);
+  const { cycles, sum } = peakToTrough(cycleSamples);
   return {
     breathsPerMin: peakHz * 60,
     peakHz,
@@ -160,15 +195,15 @@ export function estimateRsa(nnMs: ArrayLike<number>, spectrum?: RsaSpectrumInput
   const count = tachogramSamples(span);
   if (span > LONG_RECORD_S) {
     if (spectrum && spectrum.nnGridMs.length === count) {
-      const hr = gridReciprocalBpm(spectrum.nnGridMs);
-      return summarise(spectrum.nnWelchPsd, true, hr);
+      const grid = spectrum.nnGridMs;
+      return summarise(spectrum.nnWelchPsd, true, (cycle) => peakToTroughSumFromNn(grid, cycle));
     }
-    const hr = interpolateCubicSplineOnGrid(t, heartRateBpm(nnMs), count, TACHOGRAM_RATE_HZ);
+    const hr = splineOnGrid(t, heartRateBpm(nnMs), count);
     const welch = computeWelchPsd(hr, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: LONG_SEGMENT_S * TACHOGRAM_RATE_HZ, overlap: 0.5 });
-    return summarise(welch, true, hr);
+    return summarise(welch, true, (cycle) => peakToTroughSum(hr, cycle));
   }
-  const x = interpolateCubicSplineOnGrid(t, heartRateBpm(nnMs), count, TACHOGRAM_RATE_HZ);
+  const x = splineOnGrid(t, heartRateBpm(nnMs), count);
   let nfft = MIN_NFFT;
   while (nfft < count) nfft *= 2;
-  return summarise(computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: count, overlap: 0, nfft }), false, x);
+  return summarise(computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: count, overlap: 0, nfft }), false, (cycle) => peakToTroughSum(x, cycle));
 }

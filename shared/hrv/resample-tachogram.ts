@@ -5,6 +5,7 @@
  * j = 0, 1, … while t ≤ t_last. Units: ms at times in s.
  */
 import { interpolateCubicSplineOnGrid } from './interpolate-cubic-spline';
+import { hrvKernels } from './kernels';
 
 export const TACHOGRAM_RATE_HZ = 4;
 
@@ -32,5 +33,6 @@ export function tachogramSamples(lastS: number, rateHz = TACHOGRAM_RATE_HZ): num
 export function resampleTachogram(nnMs: ArrayLike<number>, rateHz = TACHOGRAM_RATE_HZ, valuesMs: ArrayLike<number> = nnMs): Float64Array {
   const t = computeBeatTimesS(nnMs);
   const last = t[t.length - 1] ?? 0;
-  return interpolateCubicSplineOnGrid(t, valuesMs, tachogramSamples(last, rateHz), rateHz);
+  const count = tachogramSamples(last, rateHz);
+  return hrvKernels()?.splineOnGrid?.(t, valuesMs, count, rateHz) ?? interpolateCubicSplineOnGrid(t, valuesMs, count, rateHz);
 }

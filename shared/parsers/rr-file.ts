@@ -17,6 +17,8 @@
  * non-positive intervals, intervals outside the physiological range below.
  */
 
+import { hrvKernels } from '../hrv/kernels';
+
 /** Shortest interval accepted, ms (600 beats/min: no heart, so a unit or parsing error). */
 export const MIN_RR_MS = 100;
 /** Longest interval accepted, ms (a 10 s pause is beyond any usable recording). */
@@ -27,11 +29,12 @@ const SECONDS_BELOW = 10;
 export type RrFileFormat = 'auto' | 'rr-ms' | 'rr-s' | 'kubios' | 'csv' | 'soothe';
 
 export interface RrFile {
-  readonly rrMs: number[];
+  /** Intervals, ms (a Float64Array when installed kernels read the file). */
+  readonly rrMs: readonly number[] | Float64Array;
   /** Format actually used. */
   readonly format: Exclude<RrFileFormat, 'auto'>;
   /** 1-based source line of each interval. */
-  readonly lines: number[];
+  readonly lines: readonly number[] | Int32Array;
   /** What was read around rather than refused (e.g. a recording's torn last line). */
   readonly warnings?: readonly string[];
 }
@@ -55,7 +58,7 @@ function toNumber(s: string): number | null {
 }
 
 /** Whether the median (the ⌊n/2⌋-th smallest value) is below `limit`: counting, no sort. */
-function medianBelow(v: readonly number[], limit: number): boolean {
+function medianBelow(v: ArrayLike<number>, limit: number): boolean {
   let below = 0;
   for (let i = 0; i < v.length; i++) if ((v[i] as number) < limit) below += 1;
   return below > Math.floor(v.length / 2);
@@ -69,12 +72,12 @@ interface ValueStats {
   readonly allValidMs: boolean;
 }
 
-function finish(values: number[], lines: number[], unit: 'ms' | 's' | 'auto', format: RrFile['format'], stats?: ValueStats): RrFile {
+function finish(values: number[] | Float64Array, lines: readonly number[] | Int32Array, unit: 'ms' | 's' | 'auto', format: RrFile['format'], stats?: ValueStats): RrFile {
   if (values.length === 0) throw new RrFileError(null, 'no RR intervals found (empty file?)');
   const seconds =
     unit === 's' || (unit === 'auto' && (stats ? stats.below > Math.floor(values.length / 2) : medianBelow(values, SECONDS_BELOW)));
   if (!seconds && stats?.allValidMs) return { rrMs: values, format, lines };
-  const rrMs: number[] = seconds ? new Array<number>(values.length) : values;
+  const rrMs = !seconds ? values : values instanceof Float64Array ? new Float64Array(values.length) : new Array<number>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     const ms = seconds ? v * 1000 : v;
@@ -148,6 +151,9 @@ function scanPlainNumber(text: string, from: number, len: number): number {
  * is read by scanPlainNumber in one pass without making a string, any other line by toNumber.
  */
 function parsePlain(text: string, unit: 'ms' | 's' | 'auto', format: RrFile['format']): RrFile {
+  // Installed kernels (shared/hrv/kernels.ts) read the common form in one compiled pass.
+  const scan = hrvKernels()?.scanPlainRr?.(text, SECONDS_BELOW, MIN_RR_MS, MAX_RR_MS);
+  if (scan) return finish(scan.values, scan.lines, unit, format, { below: scan.below, allValidMs: scan.allValidMs });
   const values: number[] = [];
   const lines: number[] = [];
   let below = 0;

@@ -1,0 +1,215 @@
+/**
+ * The WebAssembly build of the HRV kernels (main/hrv/assembly/index.ts, compiled by
+ * scripts/build-node.mjs to dist/wasm/hrv-kernels.wasm) behind shared/hrv/kernels.ts' interface.
+ * Arrays are copied into the module's linear memory, the kernel runs, results are copied out into
+ * fresh Float64Arrays: no call shares memory with the caller, and memory only grows (to the
+ * largest record analysed). Inputs a kernel does not cover (tiny series, more than two quantiles,
+ * invalid arguments, files in an uncommon form) are declined (null), so the JavaScript version
+ * runs, and raises its errors.
+ * Synchronous compilation: meant for Node (the CLI); a browser's main thread limits it.
+ */
+import type { HrvKernels } from '../../shared/hrv/kernels';
+import { fftTables } from '../../shared/hrv/compute-fft';
+import { ARTIFACT_CODES, CONFIRM_MRR_NORMALISED, CONFIRM_RELATIVE_DEVIATION, type ArtifactType } from '../../shared/hrv/detect-artifacts';
+import type { BeatLabel } from '../../shared/hrv/correct-artifacts';
+
+interface KernelExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  heapBase(): number;
+  correctArtifacts(rr: number, n: number, types: number, med: number, th2: number, nn: number, src: number, flagged: number, res: number): void;
+  timeDomainSums(x: number, n: number, thresholdMs: number, roundPerMs: number, out: number): void;
+  scanPlainRr(t: number, len: number, secondsBelow: number, minMs: number, maxMs: number, values: number, lines: number, res: number): number;
+  detectLipponen(
+    rrIn: number, nIn: number, c1: number, c2: number, alpha: number, wThreshold: number, wMedian: number,
+    confirm: number, confirmMrr: number, confirmRel: number, types: number, med: number, th2: number,
+    rr: number, drr: number, absDrr: number, q1: number, q3: number, mrr: number, absMrr: number, s: number,
+  ): void;
+  rollingQuantiles(v: number, n: number, w: number, nq: number, qa: number, qb: number, oa: number, ob: number, s: number): void;
+  splineOnGrid(x: number, y: number, n: number, count: number, rateHz: number, out: number, h: number, d: number, b: number, r: number, m: number): number;
+  welchPow2(x: number, l: number, step: number, segments: number, w: number, n: number, rev: number, revHalf: number, cos: number, sin: number, re: number, im: number, acc: number): void;
+}
+
+// The part of the WebAssembly JS API used here (lib.dom has it; this project's Node types do not).
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
+};
+
+const PAGE_BYTES = 65536;
+const encoder = new TextEncoder();
+
+/** Lays arrays out one after another from the heap base (8-byte aligned), growing memory to fit. */
+class Arena {
+  private end: number;
+  constructor(
+    private readonly ex: KernelExports,
+    private readonly base: number,
+  ) {
+    this.end = base;
+  }
+  reset(): void {
+    this.end = this.base;
+  }
+  /** Address of `bytes` fresh bytes (contents undefined). */
+  take(bytes: number): number {
+    const at = this.end;
+    this.end = at + Math.ceil(bytes / 8) * 8;
+    const have = this.ex.memory.buffer.byteLength;
+    if (this.end > have) this.ex.memory.grow(Math.ceil((this.end - have) / PAGE_BYTES));
+    return at;
+  }
+  f64(at: number, n: number): Float64Array {
+    return new Float64Array(this.ex.memory.buffer, at, n);
+  }
+  /** Copy `values` in; returns the address. */
+  putF64(values: ArrayLike<number>): number {
+    const at = this.take(values.length * 8);
+    this.f64(at, values.length).set(values);
+    return at;
+  }
+  putU32(values: Uint32Array): number {
+    const at = this.take(values.length * 4);
+    new Uint32Array(this.ex.memory.buffer, at, values.length).set(values);
+    return at;
+  }
+  u8(at: number, n: number): Uint8Array {
+    return new Uint8Array(this.ex.memory.buffer, at, n);
+  }
+  i32(at: number, n: number): Int32Array {
+    return new Int32Array(this.ex.memory.buffer, at, n);
+  }
+  /** A copy of n f64 at `at`. */
+  copyF64(at: number, n: number): Float64Array {
+    return this.f64(at, n).slice();
+  }
+}
+
+/** Compile and instantiate `wasmBytes` (dist/wasm/hrv-kernels.wasm) as an HrvKernels implementation. */
+export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes), {
+    env: {
+      abort: () => {
+        throw new Error('HRV WebAssembly kernel aborted');
+      },
+    },
+  });
+  const ex = instance.exports as KernelExports;
+  const arena = new Arena(ex, Math.ceil(ex.heapBase() / 8) * 8);
+
+  return {
+    name: 'wasm',
+    rollingQuantiles(values, windowBeats, qs) {
+      const n = values.length;
+      if (n === 0 || qs.length < 1 || qs.length > 2 || !Number.isInteger(windowBeats) || windowBeats < 1 || windowBeats % 2 === 0) {
+        return null;
+      }
+      arena.reset();
+      const v = arena.putF64(values);
+      const oa = arena.take(n * 8);
+      const ob = arena.take(qs.length > 1 ? n * 8 : 0);
+      const s = arena.take((Math.min(windowBeats, n) + 1) * 8);
+      ex.rollingQuantiles(v, n, windowBeats, qs.length, qs[0] as number, qs[1] ?? 0, oa, ob, s);
+      return qs.length > 1 ? [arena.copyF64(oa, n), arena.copyF64(ob, n)] : [arena.copyF64(oa, n)];
+    },
+    splineOnGrid(x, y, count, rateHz) {
+      const n = x.length;
+      if (n < 4 || y.length !== n) return null;
+      arena.reset();
+      const xa = arena.putF64(x);
+      const ya = arena.putF64(y);
+      const out = arena.take(count * 8);
+      const h = arena.take((n - 1) * 8);
+      const d = arena.take((n - 1) * 8);
+      const b = arena.take((n - 2) * 8);
+      const r = arena.take((n - 2) * 8);
+      const m = arena.take(n * 8);
+      const bad = ex.splineOnGrid(xa, ya, n, count, rateHz, out, h, d, b, r, m);
+      if (bad !== 0) throw new RangeError(`x must be strictly increasing (index ${bad})`);
+      return arena.copyF64(out, count);
+    },
+    welchPow2(x, l, step, segments, w, nfft, acc) {
+      if (nfft < 4 || l > nfft || (nfft & (nfft - 1)) !== 0) return false;
+      const full = fftTables(nfft);
+      const half = fftTables(nfft / 2);
+      arena.reset();
+      const xa = arena.putF64(x);
+      const wa = arena.putF64(w);
+      const rev = arena.putU32(full.rev);
+      const revHalf = arena.putU32(half.rev);
+      const cos = arena.putF64(full.cos);
+      const sin = arena.putF64(full.sin);
+      const re = arena.take(nfft * 8);
+      const im = arena.take(nfft * 8);
+      const accAt = arena.putF64(acc);
+      ex.welchPow2(xa, l, step, segments, wa, nfft, rev, revHalf, cos, sin, re, im, accAt);
+      acc.set(arena.f64(accAt, acc.length));
+      return true;
+    },
+    scanPlainRr(text, secondsBelow, minMs, maxMs) {
+      const len = text.length;
+      arena.reset();
+      const t = arena.take(len + 3);
+      // ASCII text encodes to as many bytes as characters (a byte-order mark to three): else decline.
+      const { read, written } = encoder.encodeInto(text, arena.u8(t, len + 3));
+      if (read !== len || written > len + 2) return null;
+      const cap = (written >> 1) + 2;
+      const values = arena.take(cap * 8);
+      const lines = arena.take(cap * 4);
+      const res = arena.take(12);
+      const count = ex.scanPlainRr(t, written, secondsBelow, minMs, maxMs, values, lines, res);
+      if (count < 0) return null;
+      const r = arena.i32(res, 3);
+      return { values: arena.copyF64(values, count), lines: arena.i32(lines, count).slice(), below: r[1] as number, allValidMs: r[2] === 1 };
+    },
+    correctArtifacts(rrMs, detection) {
+      const n = rrMs.length;
+      if (detection.types.length !== n || detection.medRrMs.length !== n || detection.th2Ms.length !== n) return null;
+      arena.reset();
+      const rr = arena.putF64(rrMs);
+      const types = arena.take(n);
+      arena.u8(types, n).set(detection.types);
+      const med = arena.putF64(detection.medRrMs);
+      const th2 = arena.putF64(detection.th2Ms);
+      const nn = arena.take(2 * n * 8);
+      const src = arena.take(2 * n * 4);
+      const flagged = arena.take(n * 4);
+      const res = arena.take(8);
+      ex.correctArtifacts(rr, n, types, med, th2, nn, src, flagged, res);
+      const [m, f] = arena.i32(res, 2) as unknown as [number, number];
+      const labels: BeatLabel[] = [];
+      for (const index of arena.i32(flagged, f)) {
+        labels.push({ index, type: ARTIFACT_CODES[detection.types[index] as number] as ArtifactType, originalRrMs: rrMs[index] as number });
+      }
+      return { nnMs: arena.copyF64(nn, m), sourceIndex: arena.i32(src, m).slice(), labels };
+    },
+    timeDomainSums(nnMs, thresholdMs, roundPerMs) {
+      const n = nnMs.length;
+      if (n < 2) return null;
+      arena.reset();
+      const x = arena.putF64(nnMs);
+      const out = arena.take(6 * 8);
+      ex.timeDomainSums(x, n, thresholdMs, roundPerMs, out);
+      const [sum, sumD, sumD2, nn50, ss, ssD] = arena.f64(out, 6) as unknown as number[];
+      return { sum: sum!, sumD: sumD!, sumD2: sumD2!, nn50: nn50!, ss: ss!, ssD: ssD! };
+    },
+    detectLipponen(rrMs, o) {
+      const nIn = rrMs.length;
+      if (nIn === 0) return null;
+      for (const w of [o.thresholdWindowBeats, o.medianWindowBeats]) if (!Number.isInteger(w) || w < 1 || w % 2 === 0) return null;
+      const n = nIn + 1;
+      arena.reset();
+      const rrIn = arena.putF64(rrMs);
+      const types = arena.take(nIn);
+      arena.u8(types, nIn).fill(0);
+      const med = arena.take(n * 8);
+      const th2 = arena.take(n * 8);
+      const scratch = Array.from({ length: 7 }, () => arena.take(n * 8)) as [number, number, number, number, number, number, number];
+      const s = arena.take((Math.max(o.thresholdWindowBeats, o.medianWindowBeats) + 1) * 8);
+      ex.detectLipponen(
+        rrIn, nIn, o.c1, o.c2, o.alpha, o.thresholdWindowBeats, o.medianWindowBeats,
+        o.confirm ? 1 : 0, CONFIRM_MRR_NORMALISED, CONFIRM_RELATIVE_DEVIATION, types, med, th2, ...scratch, s,
+      );
+      return { types: arena.u8(types, nIn).slice(), medRrMs: arena.copyF64(med + 8, nIn), th2Ms: arena.copyF64(th2 + 8, nIn) };
+    },
+  };
+}

@@ -18,14 +18,18 @@ interface KernelExports {
   heapBase(): number;
   correctArtifacts(rr: number, n: number, types: number, med: number, th2: number, nn: number, src: number, flagged: number, res: number): void;
   timeDomainSums(x: number, n: number, thresholdMs: number, roundPerMs: number, out: number): void;
-  scanPlainRr(t: number, len: number, secondsBelow: number, minMs: number, maxMs: number, values: number, lines: number, res: number): number;
+  scanPlainRr(t: number, len: number, secondsBelow: number, minMs: number, maxMs: number, values: number, lines: number, state: number, stopPos: number): number;
+  beatTimesS(nn: number, n: number, t: number): void;
+  countPremature(rr: number, n: number, ratio: number): number;
   detectLipponen(
     rrIn: number, nIn: number, c1: number, c2: number, alpha: number, wThreshold: number, wMedian: number,
     confirm: number, confirmMrr: number, confirmRel: number, types: number, med: number, th2: number,
     rr: number, drr: number, absDrr: number, q1: number, q3: number, mrr: number, absMrr: number, s: number,
   ): void;
   rollingQuantiles(v: number, n: number, w: number, nq: number, qa: number, qb: number, oa: number, ob: number, s: number): void;
-  splineOnGrid(x: number, y: number, n: number, count: number, rateHz: number, out: number, h: number, d: number, b: number, r: number, m: number): number;
+  splineSolve(x: number, y: number, n: number, h: number, d: number, b: number, r: number, m: number): number;
+  splineEvaluate(x: number, y: number, n: number, h: number, m: number, rateHz: number, out: number, seg: number, from: number, to: number): number;
+  nnPeakToTroughSum(x: number, count: number, cycleSamples: number, res: number): void;
   welchPow2(x: number, l: number, step: number, segments: number, w: number, n: number, rev: number, revHalf: number, cos: number, sin: number, re: number, im: number, acc: number): void;
 }
 
@@ -36,6 +40,10 @@ declare const WebAssembly: {
 };
 
 const PAGE_BYTES = 65536;
+/** Grid points per splineEvaluate call (see main/hrv/assembly/index.ts, CHUNK). */
+const CHUNK = 32768;
+/** Bytes of a plain RR file per scanPlainRr call (the same reason). */
+const SCAN_CHUNK_BYTES = 65536;
 const encoder = new TextEncoder();
 
 /** Lays arrays out one after another from the heap base (8-byte aligned), growing memory to fit. */
@@ -123,9 +131,21 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       const b = arena.take((n - 2) * 8);
       const r = arena.take((n - 2) * 8);
       const m = arena.take(n * 8);
-      const bad = ex.splineOnGrid(xa, ya, n, count, rateHz, out, h, d, b, r, m);
+      const bad = ex.splineSolve(xa, ya, n, h, d, b, r, m);
       if (bad !== 0) throw new RangeError(`x must be strictly increasing (index ${bad})`);
+      // In chunks, so the optimised code V8 compiles in the background serves the later ones.
+      let seg = 0;
+      for (let from = 0; from < count; from += CHUNK) seg = ex.splineEvaluate(xa, ya, n, h, m, rateHz, out, seg, from, Math.min(count, from + CHUNK));
       return arena.copyF64(out, count);
+    },
+    nnPeakToTroughSum(nnGridMs, cycleSamples) {
+      if (!Number.isInteger(cycleSamples) || cycleSamples < 1) return null;
+      arena.reset();
+      const x = arena.putF64(nnGridMs);
+      const res = arena.take(16);
+      ex.nnPeakToTroughSum(x, nnGridMs.length, cycleSamples, res);
+      const [sum, cycles] = arena.f64(res, 2) as unknown as [number, number];
+      return { sum, cycles };
     },
     welchPow2(x, l, step, segments, w, nfft, acc) {
       if (nfft < 4 || l > nfft || (nfft & (nfft - 1)) !== 0) return false;
@@ -155,11 +175,28 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       const cap = (written >> 1) + 2;
       const values = arena.take(cap * 8);
       const lines = arena.take(cap * 4);
-      const res = arena.take(12);
-      const count = ex.scanPlainRr(t, written, secondsBelow, minMs, maxMs, values, lines, res);
+      const state = arena.take(20);
+      arena.i32(state, 5).set([0, 0, 1, 0, 1]);
+      let count = 0;
+      for (let stop = SCAN_CHUNK_BYTES; count >= 0; stop += SCAN_CHUNK_BYTES) {
+        count = ex.scanPlainRr(t, written, secondsBelow, minMs, maxMs, values, lines, state, stop);
+        if ((arena.i32(state, 5)[3] as number) > written) break;
+      }
       if (count < 0) return null;
-      const r = arena.i32(res, 3);
+      const r = arena.i32(state, 5);
       return { values: arena.copyF64(values, count), lines: arena.i32(lines, count).slice(), below: r[1] as number, allValidMs: r[2] === 1 };
+    },
+    beatTimesS(nnMs) {
+      const n = nnMs.length;
+      arena.reset();
+      const nn = arena.putF64(nnMs);
+      const t = arena.take(n * 8);
+      ex.beatTimesS(nn, n, t);
+      return arena.copyF64(t, n);
+    },
+    countPremature(rrMs, ratio) {
+      arena.reset();
+      return ex.countPremature(arena.putF64(rrMs), rrMs.length, ratio);
     },
     correctArtifacts(rrMs, detection) {
       const n = rrMs.length;

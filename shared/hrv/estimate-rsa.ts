@@ -108,7 +108,7 @@ export interface RsaSpectrumInputs {
  * never increases as x grows, so a cycle's highest HR is 60000 / its shortest NN and its lowest
  * 60000 / its longest, the very numbers the HR grid would hold.
  */
-function peakToTroughSumFromNn(nnGridMs: Float64Array, cycleSamples: number): { cycles: number; sum: number } {
+export function peakToTroughSumFromNn(nnGridMs: Float64Array, cycleSamples: number): { cycles: number; sum: number } {
   const count = nnGridMs.length;
   let cycles = 0;
   let sum = 0;
@@ -196,7 +196,7 @@ export function estimateRsa(nnMs: ArrayLike<number>, spectrum?: RsaSpectrumInput
   if (span > LONG_RECORD_S) {
     if (spectrum && spectrum.nnGridMs.length === count) {
       const grid = spectrum.nnGridMs;
-      return summarise(spectrum.nnWelchPsd, true, (cycle) => peakToTroughSumFromNn(grid, cycle));
+      return summarise(spectrum.nnWelchPsd, true, (cycle) => hrvKernels()?.nnPeakToTroughSum?.(grid, cycle) ?? peakToTroughSumFromNn(grid, cycle));
     }
     const hr = splineOnGrid(t, heartRateBpm(nnMs), count);
     const welch = computeWelchPsd(hr, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: LONG_SEGMENT_S * TACHOGRAM_RATE_HZ, overlap: 0.5 });

@@ -38,10 +38,16 @@ export interface TimeDomainSums {
 export interface HrvKernels {
   /** What they are ('wasm'), for reports and benchmarks. */
   readonly name: string;
+  /** Beat times (s) of NN intervals, t₀ = 0 (resample-tachogram.ts, computeBeatTimesS). */
+  beatTimesS?(nnMs: ArrayLike<number>): Float64Array | null;
+  /** How many intervals are shorter than `ratio` × both neighbours (premature-beats.ts). */
+  countPremature?(rrMs: ArrayLike<number>, ratio: number): number | null;
   /** Centred rolling quantiles (rolling-quantile.ts). */
   rollingQuantiles?(values: ArrayLike<number>, windowBeats: number, qs: readonly number[]): Float64Array[] | null;
   /** Not-a-knot cubic spline through (x, y) sampled at j / rateHz, j < count (interpolate-cubic-spline.ts). */
   splineOnGrid?(x: Float64Array, y: ArrayLike<number>, count: number, rateHz: number): Float64Array | null;
+  /** Σ of per-cycle peak-to-trough HR read from the NN grid, and the cycle count (estimate-rsa.ts, peakToTroughSumFromNn). */
+  nnPeakToTroughSum?(nnGridMs: Float64Array, cycleSamples: number): { cycles: number; sum: number } | null;
   /** The Welch accumulation for a power-of-two nfft (compute-fft.ts, accumulateWelchPow2); false = declined. */
   welchPow2?(x: ArrayLike<number>, l: number, step: number, segments: number, w: Float64Array, nfft: number, acc: Float64Array): boolean;
   /** The corrections for a detection (correct-artifacts.ts). */

@@ -18,6 +18,7 @@
  * Soothe is not a medical device.
  * Datasets: polar_h10 (bigeminy-like runs) 28.7 % of its intervals; nk_rest5 0.9 %, nk_rest8 0 %.
  */
+import { hrvKernels } from './kernels';
 
 /** Prematurity: shorter than this fraction of both neighbours. */
 export const PREMATURE_RATIO = 0.8;
@@ -38,12 +39,18 @@ export interface PrematureBeats {
   readonly frequent: boolean;
 }
 
+/** The number of premature intervals (the JavaScript definition; installed kernels when there are). */
+export function countPrematureJs(rrMs: ArrayLike<number>): number {
+  let count = 0;
+  for (let k = 1; k < rrMs.length - 1; k++) if (isPremature(rrMs[k - 1] as number, rrMs[k] as number, rrMs[k + 1] as number)) count += 1;
+  return count;
+}
+
 /** Premature-beat pattern of an RR series (ms). */
 export function countPrematureBeats(rrMs: ArrayLike<number>): PrematureBeats {
   const n = rrMs.length;
   if (n < 3) return { count: 0, percent: null, frequent: false };
-  let count = 0;
-  for (let k = 1; k < n - 1; k++) if (isPremature(rrMs[k - 1] as number, rrMs[k] as number, rrMs[k + 1] as number)) count += 1;
+  const count = hrvKernels()?.countPremature?.(rrMs, PREMATURE_RATIO) ?? countPrematureJs(rrMs);
   const share = count / (n - 2);
   return { count, percent: 100 * share, frequent: share > FREQUENT_PREMATURE_SHARE };
 }

@@ -9,8 +9,13 @@ import { hrvKernels } from './kernels';
 
 export const TACHOGRAM_RATE_HZ = 4;
 
-/** Beat times (s) of the intervals in `nnMs`, t₀ = 0. */
+/** Beat times (s) of the intervals in `nnMs`, t₀ = 0 (installed kernels when there are: kernels.ts). */
 export function computeBeatTimesS(nnMs: ArrayLike<number>): Float64Array {
+  return hrvKernels()?.beatTimesS?.(nnMs) ?? computeBeatTimesSJs(nnMs);
+}
+
+/** The JavaScript definition of computeBeatTimesS. */
+export function computeBeatTimesSJs(nnMs: ArrayLike<number>): Float64Array {
   const n = nnMs.length;
   const t = new Float64Array(n);
   let acc = 0;

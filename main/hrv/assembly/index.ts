@@ -8,6 +8,8 @@
  * results are bit-identical (tests/main/hrv/wasm-kernels.test.ts compares them):
  *  - scanPlainRr: the common form of a plain RR file (parsePlain in shared/parsers/rr-file.ts;
  *    Clinger's exact fast path for decimal numbers of at most 15 digits);
+ *  - beatTimesS: computeBeatTimesS in shared/hrv/resample-tachogram.ts;
+ *  - countPremature: countPrematureBeats in shared/hrv/premature-beats.ts;
  *  - rollingQuantiles: shared/hrv/rolling-quantile.ts (centred rolling quantiles, pandas
  *    definition, for Lipponen & Tarvainen 2019);
  *  - detectLipponen: detectLipponenJs in shared/hrv/detect-artifacts.ts (Lipponen & Tarvainen
@@ -15,8 +17,10 @@
  *  - correctArtifacts: shared/hrv/correct-artifacts.ts (corrections of Lipponen & Tarvainen 2019,
  *    section 2.3);
  *  - timeDomainSums: the sums of shared/hrv/compute-time-domain.ts (Task Force 1996);
- *  - splineOnGrid: shared/hrv/interpolate-cubic-spline.ts (not-a-knot cubic spline, de Boor 1978,
- *    sampled on an even grid), n ≥ 4 knots;
+ *  - splineSolve + splineEvaluate: interpolateCubicSplineOnGrid in
+ *    shared/hrv/interpolate-cubic-spline.ts (not-a-knot cubic spline, de Boor 1978, sampled on an
+ *    even grid), n ≥ 4 knots;
+ *  - nnPeakToTroughSum: peakToTroughSumFromNn in shared/hrv/estimate-rsa.ts;
  *  - welchPow2: the power-of-two branch of shared/hrv/compute-welch-psd.ts with the transforms of
  *    shared/hrv/compute-fft.ts (radix-2² Cooley–Tukey; two real segments per complex transform,
  *    a last odd segment through a half-size transform). Twiddle and bit-reversal tables come from
@@ -147,16 +151,21 @@ function pow10(k: i32): f64 {
 /**
  * Reads the ASCII text t[0 … len−1], one number per line (lines end at \r\n, \n or \r; blank
  * lines skipped; a UTF-8 byte-order mark skipped), each [ \t]*[+-]?digits[.,]digits[ \t]* with at
- * most 15 digits, into values (f64) and lines (i32, 1-based). res[0] = count, res[1] = values
- * below secondsBelow, res[2] = 1 when every value is within [minMs, maxMs]. Returns the count, or
- * −1 when a line is in any other form (the JavaScript parser then reads the whole file).
+ * most 15 digits, into values (f64) and lines (i32, 1-based). Resumable, so the caller can go
+ * through a long file in chunks (see CHUNK): the state is st[0] = values so far, st[1] = values
+ * below secondsBelow, st[2] = 1 while every value is within [minMs, maxMs], st[3] = position,
+ * st[4] = line number (start: 0, 0, 1, 0, 1); lines starting before stopPos are read. Returns the
+ * count so far, or −1 when a line is in any other form (the JavaScript parser then reads the
+ * whole file).
  */
-export function scanPlainRr(t: usize, len: i32, secondsBelow: f64, minMs: f64, maxMs: f64, values: usize, lines: usize, res: usize): i32 {
-  let pos = len >= 3 && ldU8(t, 0) == 0xef && ldU8(t, 1) == 0xbb && ldU8(t, 2) == 0xbf ? 3 : 0;
-  let count = 0;
-  let below = 0;
-  let allValid = 1;
-  for (let line = 1; pos <= len; line++) {
+export function scanPlainRr(t: usize, len: i32, secondsBelow: f64, minMs: f64, maxMs: f64, values: usize, lines: usize, state: usize, stopPos: i32): i32 {
+  let count = load<i32>(state);
+  let below = load<i32>(state, 4);
+  let allValid = load<i32>(state, 8);
+  let pos = load<i32>(state, 12);
+  let line = load<i32>(state, 16);
+  if (pos == 0 && len >= 3 && ldU8(t, 0) == 0xef && ldU8(t, 1) == 0xbb && ldU8(t, 2) == 0xbf) pos = 3;
+  for (; pos <= len && pos < stopPos; line++) {
     let i = pos;
     let c = i < len ? ldU8(t, i) : -1;
     while (c == 32 || c == 9) c = ++i < len ? ldU8(t, i) : -1;
@@ -202,9 +211,30 @@ export function scanPlainRr(t: usize, len: i32, secondsBelow: f64, minMs: f64, m
     }
     pos = end + (end + 1 < len && ldU8(t, end) == 13 && ldU8(t, end + 1) == 10 ? 2 : 1);
   }
-  store<i32>(res, count);
-  store<i32>(res + 4, below);
-  store<i32>(res + 8, allValid);
+  store<i32>(state, count);
+  store<i32>(state, below, 4);
+  store<i32>(state, allValid, 8);
+  store<i32>(state, pos, 12);
+  store<i32>(state, line, 16);
+  return count;
+}
+
+// ---- beat times and premature beats -------------------------------------------------------
+
+/** computeBeatTimesS of shared/hrv/resample-tachogram.ts: t₀ = 0, tₖ = Σ₍₁…ₖ₎ NN / 1000. */
+export function beatTimesS(nn: usize, n: i32, t: usize): void {
+  let acc = 0.0;
+  if (n > 0) st(t, 0, 0);
+  for (let k = 1; k < n; k++) {
+    acc += ld(nn, k);
+    st(t, k, acc / 1000);
+  }
+}
+
+/** The count of countPrematureBeats (shared/hrv/premature-beats.ts): RRₖ < ratio · min(RRₖ₋₁, RRₖ₊₁). */
+export function countPremature(rr: usize, n: i32, ratio: f64): i32 {
+  let count = 0;
+  for (let k = 1; k < n - 1; k++) if (ld(rr, k) < ratio * min(ld(rr, k - 1), ld(rr, k + 1))) count += 1;
   return count;
 }
 
@@ -446,10 +476,11 @@ export function timeDomainSums(x: usize, n: i32, thresholdMs: f64, roundPerMs: f
 // ---- not-a-knot cubic spline on an even grid ---------------------------------------------
 
 /**
- * out[j] = spline through (x, y) at t = j / rateHz, j < count; n ≥ 4. Scratch: h, d (n − 1 each),
- * b, r (n − 2 each), M (n). Returns 0, or i + 1 when x[i + 1] ≤ x[i] (nothing written).
+ * The second derivatives M of the not-a-knot spline through (x, y), n ≥ 4 (for splineEvaluate).
+ * Scratch: h, d (n − 1 each; h is kept for splineEvaluate), b, r (n − 2 each); M (n). Returns 0,
+ * or i + 1 when x[i + 1] ≤ x[i].
  */
-export function splineOnGrid(x: usize, y: usize, n: i32, count: i32, rateHz: f64, out: usize, h: usize, d: usize, b: usize, r: usize, M: usize): i32 {
+export function splineSolve(x: usize, y: usize, n: i32, h: usize, d: usize, b: usize, r: usize, M: usize): i32 {
   for (let i = 0; i < n - 1; i++) {
     const hi = ld(x, i + 1) - ld(x, i);
     if (!(hi > 0)) return i + 1;
@@ -478,14 +509,15 @@ export function splineOnGrid(x: usize, y: usize, n: i32, count: i32, rateHz: f64
   for (let k = m - 2; k >= 0; k--) st(M, k + 1, (ld(r, k) - (k == 0 ? c0 : ld(h, k + 1)) * ld(M, k + 2)) / ld(b, k));
   st(M, 0, ((h0 + h1) * ld(M, 1) - h0 * ld(M, 2)) / h1);
   st(M, n - 1, ((hl + hp) * ld(M, n - 2) - hl * ld(M, n - 3)) / hp);
-
-  let seg = 0;
-  for (let from = 0; from < count; from += CHUNK) seg = evaluateRange(x, y, n, h, M, rateHz, out, seg, from, min(count, from + CHUNK));
   return 0;
 }
 
-/** out[j] for j = from … to − 1, starting the search at knot interval seg; returns where it ended. */
-function evaluateRange(x: usize, y: usize, n: i32, h: usize, M: usize, rateHz: f64, out: usize, seg0: i32, from: i32, to: i32): i32 {
+/**
+ * The spline of splineSolve at t = j / rateHz into out[j] for j = from … to − 1, starting the search
+ * at knot interval seg0; returns the interval it ended in (the next call's seg0). The caller goes
+ * through the grid in chunks (see CHUNK).
+ */
+export function splineEvaluate(x: usize, y: usize, n: i32, h: usize, M: usize, rateHz: f64, out: usize, seg0: i32, from: i32, to: i32): i32 {
   let seg = seg0;
   let x0 = ld(x, seg);
   let x1 = ld(x, seg + 1);
@@ -511,6 +543,37 @@ function evaluateRange(x: usize, y: usize, n: i32, h: usize, M: usize, rateHz: f
     st(out, j, A * y0 + B * y1 + (((A * A * A - A) * m0 + (B * B * B - B) * m1) * hs * hs) / 6);
   }
   return seg;
+}
+
+// ---- RSA: peak-to-trough heart rate per breath cycle from the NN grid -----------------------
+
+/** peakToTroughSumFromNn of shared/hrv/estimate-rsa.ts; res[0] = Σ, res[1] = cycles. */
+export function nnPeakToTroughSum(x: usize, count: i32, cycleSamples: i32, res: usize): void {
+  let cycles = 0;
+  let sum = 0.0;
+  for (let start = 0; start + cycleSamples <= count; start += cycleSamples) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = start; j < start + cycleSamples; j++) {
+      const v = ld(x, j);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (lo > 0) sum += 60000 / lo - 60000 / hi;
+    else {
+      let hrHi = -Infinity;
+      let hrLo = Infinity;
+      for (let j = start; j < start + cycleSamples; j++) {
+        const hr = 60000 / ld(x, j);
+        if (hr > hrHi) hrHi = hr;
+        if (hr < hrLo) hrLo = hr;
+      }
+      sum += hrHi - hrLo;
+    }
+    cycles += 1;
+  }
+  st(res, 0, sum);
+  st(res, 1, <f64>cycles);
 }
 
 // ---- Welch, power-of-two segments --------------------------------------------------------

@@ -19,6 +19,8 @@ import { DEFAULT_LIPPONEN, detectLipponenJs } from '../../../shared/hrv/detect-a
 import { interpolateCubicSplineOnGrid } from '../../../shared/hrv/interpolate-cubic-spline';
 import { setHrvKernels, type HrvKernels } from '../../../shared/hrv/kernels';
 import { computeRollingQuantiles } from '../../../shared/hrv/rolling-quantile';
+import { countPrematureJs, PREMATURE_RATIO } from '../../../shared/hrv/premature-beats';
+import { computeBeatTimesSJs } from '../../../shared/hrv/resample-tachogram';
 import { parseRrFile, type RrFileFormat } from '../../../shared/parsers/rr-file';
 import { createRng } from '../../../shared/sim/prng';
 import { RrSimulator } from '../../../shared/sim/rr-simulator';
@@ -111,6 +113,14 @@ describe('WebAssembly HRV kernels = the JavaScript definitions, bit for bit', ()
     expect(timeDomainSumsJs([800, 850, 800, 850.001, 800, 749.999]).nn50).toBe(3);
   });
 
+  it('beat times and premature-beat counts', () => {
+    for (const rr of [[], [800], [800, 810], rrWithArtifacts(8, 5000), Array.from({ length: 300 }, (_, i) => (i % 2 ? 1400 : 600))]) {
+      expect(k.beatTimesS!(rr)).toEqual(computeBeatTimesSJs(rr));
+      expect(k.countPremature!(rr, PREMATURE_RATIO)).toBe(countPrematureJs(rr));
+    }
+    expect(countPrematureJs(Array.from({ length: 300 }, (_, i) => (i % 2 ? 1400 : 600)))).toBe(149);
+  });
+
   it('not-a-knot spline on the 4 Hz grid: 4 to 20 000 knots; a non-increasing knot is the same error', () => {
     for (const n of [4, 5, 17, 1000, 20_000]) {
       const rng = createRng(n);
@@ -181,6 +191,20 @@ describe('WebAssembly HRV kernels = the JavaScript definitions, bit for bit', ()
       setHrvKernels(k);
       expect(read(text, format), JSON.stringify(text)).toEqual(js);
     }
+    // A long file read in several chunks: line endings of every kind, blank lines, both decimal marks.
+    const rng = createRng(3);
+    const ends = ['\n', '\r\n', '\r', '\n\n', ' \t\n'];
+    let long = '';
+    for (let i = 0; i < 40_000; i++) {
+      const v = (700 + rng.uniform() * 400).toFixed(i % 4);
+      long += (i % 9 === 0 ? v.replace('.', ',') : v) + ends[i % ends.length];
+    }
+    expect(long.length).toBeGreaterThan(200_000);
+    setHrvKernels(null);
+    const js = read(long, 'auto');
+    setHrvKernels(k);
+    expect(read(long, 'auto')).toEqual(js);
+    expect(k.scanPlainRr!(long, 10, 100, 10_000)?.values.length).toBe(40_000);
     expect(k.scanPlainRr!('800\n810.5\n\n790\n', 10, 100, 10_000)).toMatchObject({ below: 0, allValidMs: true });
     expect(k.scanPlainRr!('1e3\n', 10, 100, 10_000)).toBeNull();
     expect(k.scanPlainRr!('800\n\u00e9\n', 10, 100, 10_000)).toBeNull();
@@ -203,7 +227,8 @@ describe('WebAssembly HRV kernels = the JavaScript definitions, bit for bit', ()
     const wasm = analyzeRr(rr);
     expect(js.artifacts.count).toBeGreaterThan(50);
     expect(wasm).toEqual(js);
-    expect(calls).toMatchObject({ detectLipponen: 1, correctArtifacts: 1, timeDomainSums: 1, welchPow2: 1 });
+    expect(calls).toMatchObject({ detectLipponen: 1, correctArtifacts: 1, timeDomainSums: 1, welchPow2: 1, countPremature: 1 });
+    expect(calls.beatTimesS).toBeGreaterThanOrEqual(1);
     expect(calls.splineOnGrid).toBeGreaterThanOrEqual(1);
   });
 

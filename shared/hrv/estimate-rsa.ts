@@ -29,6 +29,13 @@ import { findPeakHz, integrateBandPower } from './integrate-band-power';
 
 export const BREATHING_BAND_HZ = [0.05, 0.5] as const;
 const MIN_NFFT = 4096;
+/** The last beat time of computeBeatTimesS(nnMs) (s), summed the same way, without the array. */
+function lastBeatTimeS(nnMs: ArrayLike<number>): number {
+  let acc = 0;
+  for (let k = 1; k < nnMs.length; k++) acc += nnMs[k] as number;
+  return nnMs.length > 0 ? acc / 1000 : 0;
+}
+
 /** The HR tachogram at TACHOGRAM_RATE_HZ (installed kernels when there are). */
 function splineOnGrid(t: Float64Array, hr: ArrayLike<number>, count: number): Float64Array {
   return hrvKernels()?.splineOnGrid?.(t, hr, count, TACHOGRAM_RATE_HZ) ?? interpolateCubicSplineOnGrid(t, hr, count, TACHOGRAM_RATE_HZ);
@@ -189,8 +196,7 @@ function summarise(psdAll: Psd, refine: boolean, peakToTrough: (cycleSamples: nu
 export function estimateRsa(nnMs: ArrayLike<number>, spectrum?: RsaSpectrumInputs): RsaEstimate {
   const n = nnMs.length;
   if (n < 4) return NONE;
-  const t = computeBeatTimesS(nnMs);
-  const span = t[n - 1] ?? 0;
+  const span = lastBeatTimeS(nnMs);
   if (span < 2 / BREATHING_BAND_HZ[0]) return NONE; // two cycles of the slowest breathing
   const count = tachogramSamples(span);
   if (span > LONG_RECORD_S) {
@@ -198,11 +204,11 @@ export function estimateRsa(nnMs: ArrayLike<number>, spectrum?: RsaSpectrumInput
       const grid = spectrum.nnGridMs;
       return summarise(spectrum.nnWelchPsd, true, (cycle) => hrvKernels()?.nnPeakToTroughSum?.(grid, cycle) ?? peakToTroughSumFromNn(grid, cycle));
     }
-    const hr = splineOnGrid(t, heartRateBpm(nnMs), count);
+    const hr = splineOnGrid(computeBeatTimesS(nnMs), heartRateBpm(nnMs), count);
     const welch = computeWelchPsd(hr, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: LONG_SEGMENT_S * TACHOGRAM_RATE_HZ, overlap: 0.5 });
     return summarise(welch, true, (cycle) => peakToTroughSum(hr, cycle));
   }
-  const x = splineOnGrid(t, heartRateBpm(nnMs), count);
+  const x = splineOnGrid(computeBeatTimesS(nnMs), heartRateBpm(nnMs), count);
   let nfft = MIN_NFFT;
   while (nfft < count) nfft *= 2;
   return summarise(computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: count, overlap: 0, nfft }), false, (cycle) => peakToTroughSum(x, cycle));

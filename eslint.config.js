@@ -21,6 +21,12 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
+    // The `soothe` launcher is CommonJS on purpose (see its header).
+    files: ['bin/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // shared/ is pure: it runs in the renderer, in main, in the CLI and in workers alike.
     files: ['shared/**/*.ts'],
     rules: {

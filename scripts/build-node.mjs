@@ -36,3 +36,6 @@ rmSync('dist/node/chunks', { recursive: true, force: true });
 // (dist/node/chunks/), so `soothe analyze` does not load what `soothe record` needs (serialport,
 // sockets, crypto) at start-up.
 await build({ ...common, entryPoints: { cli: 'main/cli/index.ts' }, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+// `soothe analyze` alone as one CommonJS file (bin/soothe.cjs picks it): no ES-module loader and
+// no chunk loading at start-up for the command scripts run once per file.
+await build({ ...common, format: 'cjs', outExtension: { '.js': '.cjs' }, entryPoints: { analyze: 'main/cli/analyze-main.ts' } });

@@ -2,6 +2,8 @@
  * `soothe`: the command-line entry. Each subcommand lives in its own module and exports
  * `run(argv): Promise<number>` (the exit code); errors are printed as one clear line.
  */
+import { exitWith } from './exit';
+
 declare const __SOOTHE_VERSION__: string;
 
 type Command = { readonly summary: string; readonly load: () => Promise<{ run(argv: string[]): Promise<number> }> };
@@ -39,12 +41,4 @@ async function main(argv: string[]): Promise<number> {
   return (await cmd.load()).run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`soothe: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+exitWith(main(process.argv.slice(2)));

@@ -8,7 +8,7 @@ import { RrSimulator } from '../../shared/sim/rr-simulator';
 
 const run = promisify(execFile);
 const ROOT = process.cwd();
-const BIN = resolve(ROOT, 'bin/soothe.mjs');
+const BIN = resolve(ROOT, 'bin/soothe.cjs');
 let dir = '';
 
 /** One CSV line (RFC 4180 quoting, no line breaks inside cells) into its cells. */

@@ -258,7 +258,7 @@ describe('soothe analyze with and without the kernels (built CLI)', () => {
     delete env.SOOTHE_KERNELS;
     if (kernels !== null) env.SOOTHE_KERNELS = kernels;
     try {
-      const r = await run(process.execPath, [resolve(ROOT, 'bin/soothe.mjs'), ...args], { cwd: ROOT, env });
+      const r = await run(process.execPath, [resolve(ROOT, 'bin/soothe.cjs'), ...args], { cwd: ROOT, env });
       return { code: 0, stdout: r.stdout, stderr: r.stderr };
     } catch (e) {
       const x = e as { code: number; stdout: string; stderr: string };

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveStreams, StreamInlet } from '../../../main/services/lsl/inlet';
 
 const ROOT = process.cwd();
-const BIN = resolve(ROOT, 'bin/soothe.mjs');
+const BIN = resolve(ROOT, 'bin/soothe.cjs');
 const LOOPBACK = '127.0.0.1';
 let dir = '';
 let cfg = '';

@@ -20,7 +20,7 @@ import { RrSimulator } from '../../../shared/sim/rr-simulator';
 import { ROOT } from '../../helpers/web-app';
 import { ecgRawBleRecords } from '../../fixtures/h10-ecg-frames';
 
-const CLI = join(ROOT, 'bin', 'soothe.mjs');
+const CLI = join(ROOT, 'bin', 'soothe.cjs');
 const BUILT = existsSync(join(ROOT, 'dist', 'node', 'cli.mjs'));
 const PYTHON = '/usr/bin/python3';
 const HAVE_MNE = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import mne'], { encoding: 'utf8' }).status === 0;

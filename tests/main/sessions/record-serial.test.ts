@@ -14,7 +14,7 @@ import { parseStream } from '../../../shared/session-format/session-format';
 import { syntheticPpg } from '../../fixtures/synthetic-ppg';
 import { ROOT } from '../../helpers/web-app';
 
-const CLI = join(ROOT, 'bin', 'soothe.mjs');
+const CLI = join(ROOT, 'bin', 'soothe.cjs');
 const FEEDER = join(ROOT, 'tests', 'helpers', 'ppg-feeder.mjs');
 const BUILT = existsSync(join(ROOT, 'dist', 'node', 'cli.mjs'));
 const HAVE_SOCAT = spawnSync('sh', ['-c', 'command -v socat']).status === 0;

@@ -15,7 +15,7 @@ import { parseStream } from '../../../shared/session-format/session-format';
 import { RrSimulator } from '../../../shared/sim/rr-simulator';
 import { ROOT } from '../../helpers/web-app';
 
-const CLI = join(ROOT, 'bin', 'soothe.mjs');
+const CLI = join(ROOT, 'bin', 'soothe.cjs');
 const BUILT = existsSync(join(ROOT, 'dist', 'node', 'cli.mjs'));
 if (!BUILT) console.warn('skipping soothe record crash test: dist/node/cli.mjs is missing (npm run build:node)');
 

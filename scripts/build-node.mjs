@@ -9,7 +9,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 // main/hrv/wasm-kernels.ts); the bundles below embed the bytes (loader 'binary').
 const compiled = await asc.main([
   'main/hrv/assembly/index.ts', '--outFile', 'dist/wasm/hrv-kernels.wasm',
-  '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'bulk-memory',
+  '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'bulk-memory', '--enable', 'simd',
 ]);
 if (compiled.error) {
   console.error(compiled.stderr.toString());

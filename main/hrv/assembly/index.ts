@@ -309,26 +309,25 @@ function divideByQuartileThreshold(x: usize, q1: usize, q3: usize, n: i32, alpha
 }
 
 /**
- * detectLipponenJs of shared/hrv/detect-artifacts.ts on rrIn[0 … nIn−1] (nIn ≥ 1). Writes types
- * (u8, nIn, zeroed by the caller), and med, th2 (f64, nIn + 1 each: entry 0 is the virtual first
- * interval's). Scratch: rr, drr, absDrr, q1, q3, mrr, absMrr (f64, nIn + 1 each) and s (w + 1).
+ * detectLipponenJs of shared/hrv/detect-artifacts.ts on the nIn ≥ 1 intervals the caller put at
+ * rr[1 … nIn] (rr[0] becomes the virtual first interval). Writes types (u8, nIn, zeroed by the
+ * caller), and med, th2 (f64, nIn + 1 each: entry 0 is the virtual first interval's). Scratch:
+ * drr, abs (|dRR|, then |mRR|), q1, q3, mrr (f64, nIn + 1 each) and s (w + 1).
  */
 export function detectLipponen(
-  rrIn: usize, nIn: i32, c1: f64, c2: f64, alpha: f64, wThreshold: i32, wMedian: i32,
+  rr: usize, nIn: i32, c1: f64, c2: f64, alpha: f64, wThreshold: i32, wMedian: i32,
   confirm: i32, confirmMrr: f64, confirmRel: f64,
   types: usize, med: usize, th2: usize,
-  rr: usize, drr: usize, absDrr: usize, q1: usize, q3: usize, mrr: usize, absMrr: usize, s: usize,
+  drr: usize, abs: usize, q1: usize, q3: usize, mrr: usize, s: usize,
 ): void {
+  const absDrr = abs;
+  const absMrr = abs; // |dRR| is no longer needed once its quartiles are
   gConfirm = confirm != 0;
   gConfirmMrr = confirmMrr;
   gConfirmRel = confirmRel;
   const n = nIn + 1;
   let sum = 0.0;
-  for (let k = 0; k < nIn; k++) {
-    const v = ld(rrIn, k);
-    st(rr, k + 1, v);
-    sum += v;
-  }
+  for (let k = 1; k <= nIn; k++) sum += ld(rr, k);
   st(rr, 0, sum / <f64>nIn);
   let sumD = 0.0;
   for (let i = 1; i < n; i++) {
@@ -499,7 +498,8 @@ export function timeDomainSums(x: usize, n: i32, thresholdMs: f64, roundPerMs: f
 
 /**
  * The second derivatives M of the not-a-knot spline through (x, y), n ≥ 4 (for splineEvaluate).
- * Scratch: h, d (n − 1 each; h is kept for splineEvaluate), b, r (n − 2 each); M (n). Returns 0,
+ * Scratch: h, d (n − 1 each; h is kept for splineEvaluate), b, r (n − 2 each; r may be d: each
+ * r[k] is written after d[k] and d[k + 1] are read); M (n). Returns 0,
  * or i + 1 when x[i + 1] ≤ x[i].
  */
 export function splineSolve(x: usize, y: usize, n: i32, h: usize, d: usize, b: usize, r: usize, M: usize): i32 {
@@ -667,6 +667,65 @@ function radix22Stages(re: usize, im: usize, n: i32, cos: usize, sin: usize, hal
   }
 }
 
+function pairOf(p: usize, a: i32, b: i32): v128 {
+  return f64x2.replace_lane(f64x2.splat(ld(p, a)), 1, ld(p, b));
+}
+
+/**
+ * radix22Stages for half ≥ 2, two values of k per step in the two lanes of a v128: each lane does
+ * the scalar version's operations in the same order (WebAssembly SIMD has no fused multiply-add),
+ * so the numbers are the same to the bit.
+ */
+function radix22StagesSimd(re: usize, im: usize, n: i32, cos: usize, sin: usize, half: i32, s: i32): void {
+  const hb = (<usize>half) << 3;
+  for (let start = 0; start < n; start += 4 * half) {
+    for (let k = 0; k < half; k += 2) {
+      const o0 = (<usize>(start + k)) << 3;
+      const o1 = o0 + hb;
+      const o2 = o1 + hb;
+      const o3 = o2 + hb;
+      const w1r = pairOf(cos, 2 * k * s, 2 * (k + 1) * s);
+      const w1i = pairOf(sin, 2 * k * s, 2 * (k + 1) * s);
+      let br = v128.load(re + o1);
+      let bi = v128.load(im + o1);
+      let xr = f64x2.sub(f64x2.mul(br, w1r), f64x2.mul(bi, w1i));
+      let xi = f64x2.add(f64x2.mul(br, w1i), f64x2.mul(bi, w1r));
+      const r0 = v128.load(re + o0);
+      const j0 = v128.load(im + o0);
+      const a0r = f64x2.add(r0, xr);
+      const a0i = f64x2.add(j0, xi);
+      const a1r = f64x2.sub(r0, xr);
+      const a1i = f64x2.sub(j0, xi);
+      br = v128.load(re + o3);
+      bi = v128.load(im + o3);
+      xr = f64x2.sub(f64x2.mul(br, w1r), f64x2.mul(bi, w1i));
+      xi = f64x2.add(f64x2.mul(br, w1i), f64x2.mul(bi, w1r));
+      const r2 = v128.load(re + o2);
+      const j2 = v128.load(im + o2);
+      const a2r = f64x2.add(r2, xr);
+      const a2i = f64x2.add(j2, xi);
+      const a3r = f64x2.sub(r2, xr);
+      const a3i = f64x2.sub(j2, xi);
+      const w2r = pairOf(cos, k * s, (k + 1) * s);
+      const w2i = pairOf(sin, k * s, (k + 1) * s);
+      xr = f64x2.sub(f64x2.mul(a2r, w2r), f64x2.mul(a2i, w2i));
+      xi = f64x2.add(f64x2.mul(a2r, w2i), f64x2.mul(a2i, w2r));
+      v128.store(re + o0, f64x2.add(a0r, xr));
+      v128.store(im + o0, f64x2.add(a0i, xi));
+      v128.store(re + o2, f64x2.sub(a0r, xr));
+      v128.store(im + o2, f64x2.sub(a0i, xi));
+      const w3r = pairOf(cos, (k + half) * s, (k + 1 + half) * s);
+      const w3i = pairOf(sin, (k + half) * s, (k + 1 + half) * s);
+      xr = f64x2.sub(f64x2.mul(a3r, w3r), f64x2.mul(a3i, w3i));
+      xi = f64x2.add(f64x2.mul(a3r, w3i), f64x2.mul(a3i, w3r));
+      v128.store(re + o1, f64x2.add(a1r, xr));
+      v128.store(im + o1, f64x2.add(a1i, xi));
+      v128.store(re + o3, f64x2.sub(a1r, xr));
+      v128.store(im + o3, f64x2.sub(a1i, xi));
+    }
+  }
+}
+
 /** Butterfly stages on bit-reversed input of length n; twiddles read every `stride`-th entry. */
 function fftStages(re: usize, im: usize, n: i32, cos: usize, sin: usize, stride: i32): void {
   let half = 1;
@@ -674,7 +733,11 @@ function fftStages(re: usize, im: usize, n: i32, cos: usize, sin: usize, stride:
     spanOneStage(re, im, n);
     half = 2;
   }
-  for (; half < n; half *= 4) radix22Stages(re, im, n, cos, sin, half, (n * stride) / (4 * half));
+  for (; half < n; half *= 4) {
+    const s = (n * stride) / (4 * half);
+    if (half >= 2) radix22StagesSimd(re, im, n, cos, sin, half, s);
+    else radix22Stages(re, im, n, cos, sin, half, s);
+  }
 }
 
 function zero(p: usize, n: i32): void {

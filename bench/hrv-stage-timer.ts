@@ -25,7 +25,7 @@ export function timeAnalyzeStages(text: string): StageTimes {
   t.push(performance.now());
   const f = computeFrequencyDomain(nn);
   t.push(performance.now());
-  estimateRsa(nn, f.nnGridMs ? { nnGridMs: f.nnGridMs, nnWelchPsd: f.psd } : undefined);
+  estimateRsa(nn, f.nnGridMs && f.nnGridSpanS !== null ? { nnGridMs: f.nnGridMs, spanS: f.nnGridSpanS, nnWelchPsd: f.psd } : undefined);
   t.push(performance.now());
   return Object.fromEntries(STAGES.map((k, i) => [k, (t[i + 1] as number) - (t[i] as number)])) as StageTimes;
 }

@@ -73,7 +73,7 @@ export function analyzeRr(rrMs: ArrayLike<number>, options: Partial<AnalyzeOptio
     frequency: f.frequency,
     coherence: { ratio: f.coherence.ratio, peakHz: f.coherence.peakHz },
     premature: countPrematureBeats(rrMs),
-    rsa: estimateRsa(nn, f.nnGridMs && f.frequency.windowS === WELCH_SEGMENT_S ? { nnGridMs: f.nnGridMs, nnWelchPsd: f.psd } : undefined),
+    rsa: estimateRsa(nn, f.nnGridMs && f.nnGridSpanS !== null && f.frequency.windowS === WELCH_SEGMENT_S ? { nnGridMs: f.nnGridMs, spanS: f.nnGridSpanS, nnWelchPsd: f.psd } : undefined),
     nnMs: nn,
   };
 }

@@ -15,7 +15,7 @@ import { computeLombPsd } from './compute-lomb-psd';
 import { computeWelchPsd, type Psd } from './compute-welch-psd';
 import { detrendSmoothnessPriors, SMOOTHNESS_PRIORS_LAMBDA } from './detrend-smoothness-priors';
 import { findPeakHz, integrateBandPower } from './integrate-band-power';
-import { resampleTachogram, TACHOGRAM_RATE_HZ } from './resample-tachogram';
+import { computeBeatTimesS, resampleTachogramAt, TACHOGRAM_RATE_HZ } from './resample-tachogram';
 
 export const VLF_HZ = [0.0033, 0.04] as const;
 export const LF_HZ = [0.04, 0.15] as const;
@@ -56,22 +56,29 @@ export interface FrequencyResult {
   readonly psd: Psd;
   /** The 4 Hz NN tachogram the Welch PSD was computed from (null for Lomb or detrended series). */
   readonly nnGridMs: Float64Array | null;
+  /** Time of the last beat, s (t = 0 at the first), when nnGridMs is given. */
+  readonly nnGridSpanS: number | null;
 }
 
 /** PSD of `nnMs` by the chosen method. */
-export function computeNnPsd(nnMs: ArrayLike<number>, o: FrequencyOptions = DEFAULT_FREQUENCY): { psd: Psd; windowS: number | null; nnGridMs: Float64Array | null } {
+export function computeNnPsd(
+  nnMs: ArrayLike<number>,
+  o: FrequencyOptions = DEFAULT_FREQUENCY,
+): { psd: Psd; windowS: number | null; nnGridMs: Float64Array | null; nnGridSpanS: number | null } {
   const series = o.detrendLambda === null ? nnMs : detrendSmoothnessPriors(nnMs, o.detrendLambda);
-  if (o.method === 'lomb') return { psd: computeLombPsd(series), windowS: null, nnGridMs: null };
+  if (o.method === 'lomb') return { psd: computeLombPsd(series), windowS: null, nnGridMs: null, nnGridSpanS: null };
   // Detrended values stay at the original beat times; Welch removes each segment's mean anyway.
-  const x = resampleTachogram(nnMs, TACHOGRAM_RATE_HZ, series);
+  const t = computeBeatTimesS(nnMs);
+  const x = resampleTachogramAt(t, series, TACHOGRAM_RATE_HZ);
   const segment = Math.min(WELCH_SEGMENT_S * TACHOGRAM_RATE_HZ, x.length);
   const psd = computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: segment, overlap: WELCH_OVERLAP });
-  return { psd, windowS: segment / TACHOGRAM_RATE_HZ, nnGridMs: o.detrendLambda === null ? x : null };
+  const plain = o.detrendLambda === null;
+  return { psd, windowS: segment / TACHOGRAM_RATE_HZ, nnGridMs: plain ? x : null, nnGridSpanS: plain ? (t[t.length - 1] ?? 0) : null };
 }
 
 export function computeFrequencyDomain(nnMs: ArrayLike<number>, options: Partial<FrequencyOptions> = {}): FrequencyResult {
   const o = { ...DEFAULT_FREQUENCY, ...options };
-  const { psd, windowS, nnGridMs } = computeNnPsd(nnMs, o);
+  const { psd, windowS, nnGridMs, nnGridSpanS } = computeNnPsd(nnMs, o);
   const vlf = integrateBandPower(psd, VLF_HZ[0], VLF_HZ[1]);
   const lf = integrateBandPower(psd, LF_HZ[0], LF_HZ[1]);
   const hf = integrateBandPower(psd, HF_HZ[0], HF_HZ[1]);
@@ -95,6 +102,7 @@ export function computeFrequencyDomain(nnMs: ArrayLike<number>, options: Partial
     coherence: computeCoherence(psd),
     psd,
     nnGridMs,
+    nnGridSpanS,
   };
 }
 

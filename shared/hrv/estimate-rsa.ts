@@ -107,6 +107,8 @@ function peakToTroughSum(x: Float64Array, cycleSamples: number): { cycles: numbe
  */
 export interface RsaSpectrumInputs {
   readonly nnGridMs: Float64Array;
+  /** Time of the last beat of nnMs, s (computeBeatTimesS), which the grid was made from. */
+  readonly spanS: number;
   readonly nnWelchPsd: Psd;
 }
 
@@ -196,7 +198,7 @@ function summarise(psdAll: Psd, refine: boolean, peakToTrough: (cycleSamples: nu
 export function estimateRsa(nnMs: ArrayLike<number>, spectrum?: RsaSpectrumInputs): RsaEstimate {
   const n = nnMs.length;
   if (n < 4) return NONE;
-  const span = lastBeatTimeS(nnMs);
+  const span = spectrum ? spectrum.spanS : lastBeatTimeS(nnMs);
   if (span < 2 / BREATHING_BAND_HZ[0]) return NONE; // two cycles of the slowest breathing
   const count = tachogramSamples(span);
   if (span > LONG_RECORD_S) {

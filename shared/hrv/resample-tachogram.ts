@@ -36,7 +36,11 @@ export function tachogramSamples(lastS: number, rateHz = TACHOGRAM_RATE_HZ): num
  * e.g. the detrended series) replaces the values while the times still come from `nnMs`.
  */
 export function resampleTachogram(nnMs: ArrayLike<number>, rateHz = TACHOGRAM_RATE_HZ, valuesMs: ArrayLike<number> = nnMs): Float64Array {
-  const t = computeBeatTimesS(nnMs);
+  return resampleTachogramAt(computeBeatTimesS(nnMs), valuesMs, rateHz);
+}
+
+/** resampleTachogram with the beat times (computeBeatTimesS) already at hand. */
+export function resampleTachogramAt(t: Float64Array, valuesMs: ArrayLike<number>, rateHz = TACHOGRAM_RATE_HZ): Float64Array {
   const last = t[t.length - 1] ?? 0;
   const count = tachogramSamples(last, rateHz);
   return hrvKernels()?.splineOnGrid?.(t, valuesMs, count, rateHz) ?? interpolateCubicSplineOnGrid(t, valuesMs, count, rateHz);

@@ -22,9 +22,9 @@ interface KernelExports {
   beatTimesS(nn: number, n: number, t: number): void;
   countPremature(rr: number, n: number, ratio: number): number;
   detectLipponen(
-    rrIn: number, nIn: number, c1: number, c2: number, alpha: number, wThreshold: number, wMedian: number,
+    rr: number, nIn: number, c1: number, c2: number, alpha: number, wThreshold: number, wMedian: number,
     confirm: number, confirmMrr: number, confirmRel: number, types: number, med: number, th2: number,
-    rr: number, drr: number, absDrr: number, q1: number, q3: number, mrr: number, absMrr: number, s: number,
+    drr: number, abs: number, q1: number, q3: number, mrr: number, s: number,
   ): void;
   rollingQuantiles(v: number, n: number, w: number, nq: number, qa: number, qb: number, oa: number, ob: number, s: number): void;
   splineSolve(x: number, y: number, n: number, h: number, d: number, b: number, r: number, m: number): number;
@@ -129,7 +129,7 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       const h = arena.take((n - 1) * 8);
       const d = arena.take((n - 1) * 8);
       const b = arena.take((n - 2) * 8);
-      const r = arena.take((n - 2) * 8);
+      const r = d; // the right-hand sides overwrite the slopes they are made from (in order)
       const m = arena.take(n * 8);
       const bad = ex.splineSolve(xa, ya, n, h, d, b, r, m);
       if (bad !== 0) throw new RangeError(`x must be strictly increasing (index ${bad})`);
@@ -235,15 +235,16 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       for (const w of [o.thresholdWindowBeats, o.medianWindowBeats]) if (!Number.isInteger(w) || w < 1 || w % 2 === 0) return null;
       const n = nIn + 1;
       arena.reset();
-      const rrIn = arena.putF64(rrMs);
+      const rr = arena.take(n * 8);
+      arena.f64(rr + 8, nIn).set(rrMs);
       const types = arena.take(nIn);
       arena.u8(types, nIn).fill(0);
       const med = arena.take(n * 8);
       const th2 = arena.take(n * 8);
-      const scratch = Array.from({ length: 7 }, () => arena.take(n * 8)) as [number, number, number, number, number, number, number];
+      const scratch = Array.from({ length: 5 }, () => arena.take(n * 8)) as [number, number, number, number, number];
       const s = arena.take((Math.max(o.thresholdWindowBeats, o.medianWindowBeats) + 1) * 8);
       ex.detectLipponen(
-        rrIn, nIn, o.c1, o.c2, o.alpha, o.thresholdWindowBeats, o.medianWindowBeats,
+        rr, nIn, o.c1, o.c2, o.alpha, o.thresholdWindowBeats, o.medianWindowBeats,
         o.confirm ? 1 : 0, CONFIRM_MRR_NORMALISED, CONFIRM_RELATIVE_DEVIATION, types, med, th2, ...scratch, s,
       );
       return { types: arena.u8(types, nIn).slice(), medRrMs: arena.copyF64(med + 8, nIn), th2Ms: arena.copyF64(th2 + 8, nIn) };

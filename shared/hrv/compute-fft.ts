@@ -111,13 +111,50 @@ function fftKernel(re: Float64Array, im: Float64Array, rev: Uint32Array, cos: Fl
 
 /** The butterfly stages on input already in bit-reversed order. */
 function fftStages(re: Float64Array, im: Float64Array, cos: Float64Array, sin: Float64Array, stride: number): void {
-  let half = 1;
+  let half: number;
   if ((Math.round(Math.log2(re.length)) & 1) === 1) {
     // Odd number of stages: the span-1 stage alone.
     spanOneStage(re, im);
     half = 2;
+  } else {
+    firstRadix22Stages(re, im);
+    half = 4;
   }
   for (; half < re.length; half *= 4) radix22Stages(re, im, cos, sin, half, (re.length * stride) / (4 * half));
+}
+
+/**
+ * radix22Stages for half = 1 (spans 1 and 2 on blocks of 4), whose twiddles are 1 and −i: the
+ * same sums without the multiplications by 1, 0 and −1 (equal values; at most a zero's sign differs).
+ */
+function firstRadix22Stages(re: Float64Array, im: Float64Array): void {
+  for (let i0 = 0; i0 + 3 < re.length; i0 += 4) {
+    const r0 = re[i0]!;
+    const j0 = im[i0]!;
+    const br = re[i0 + 1]!;
+    const bi = im[i0 + 1]!;
+    const a0r = r0 + br;
+    const a0i = j0 + bi;
+    const a1r = r0 - br;
+    const a1i = j0 - bi;
+    const r2 = re[i0 + 2]!;
+    const j2 = im[i0 + 2]!;
+    const dr = re[i0 + 3]!;
+    const di = im[i0 + 3]!;
+    const a2r = r2 + dr;
+    const a2i = j2 + di;
+    const a3r = r2 - dr;
+    const a3i = j2 - di;
+    re[i0] = a0r + a2r;
+    im[i0] = a0i + a2i;
+    re[i0 + 2] = a0r - a2r;
+    im[i0 + 2] = a0i - a2i;
+    // a3 × (−i) = (a3i, −a3r)
+    re[i0 + 1] = a1r + a3i;
+    im[i0 + 1] = a1i - a3r;
+    re[i0 + 3] = a1r - a3i;
+    im[i0 + 3] = a1i + a3r;
+  }
 }
 
 function bitReverse(re: Float64Array, im: Float64Array, rev: Uint32Array): void {

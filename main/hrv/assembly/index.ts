@@ -667,6 +667,36 @@ function radix22Stages(re: usize, im: usize, n: i32, cos: usize, sin: usize, hal
   }
 }
 
+/** firstRadix22Stages of shared/hrv/compute-fft.ts (half = 1: twiddles 1 and −i, no multiplications). */
+function firstRadix22Stages(re: usize, im: usize, n: i32): void {
+  for (let i0 = 0; i0 + 3 < n; i0 += 4) {
+    const r0 = ld(re, i0);
+    const j0 = ld(im, i0);
+    const br = ld(re, i0 + 1);
+    const bi = ld(im, i0 + 1);
+    const a0r = r0 + br;
+    const a0i = j0 + bi;
+    const a1r = r0 - br;
+    const a1i = j0 - bi;
+    const r2 = ld(re, i0 + 2);
+    const j2 = ld(im, i0 + 2);
+    const dr = ld(re, i0 + 3);
+    const di = ld(im, i0 + 3);
+    const a2r = r2 + dr;
+    const a2i = j2 + di;
+    const a3r = r2 - dr;
+    const a3i = j2 - di;
+    st(re, i0, a0r + a2r);
+    st(im, i0, a0i + a2i);
+    st(re, i0 + 2, a0r - a2r);
+    st(im, i0 + 2, a0i - a2i);
+    st(re, i0 + 1, a1r + a3i);
+    st(im, i0 + 1, a1i - a3r);
+    st(re, i0 + 3, a1r - a3i);
+    st(im, i0 + 3, a1i + a3r);
+  }
+}
+
 function pairOf(p: usize, a: i32, b: i32): v128 {
   return f64x2.replace_lane(f64x2.splat(ld(p, a)), 1, ld(p, b));
 }
@@ -728,10 +758,13 @@ function radix22StagesSimd(re: usize, im: usize, n: i32, cos: usize, sin: usize,
 
 /** Butterfly stages on bit-reversed input of length n; twiddles read every `stride`-th entry. */
 function fftStages(re: usize, im: usize, n: i32, cos: usize, sin: usize, stride: i32): void {
-  let half = 1;
+  let half: i32;
   if ((ctz<i32>(n) & 1) == 1) {
     spanOneStage(re, im, n);
     half = 2;
+  } else {
+    firstRadix22Stages(re, im, n);
+    half = 4;
   }
   for (; half < n; half *= 4) {
     const s = (n * stride) / (4 * half);

@@ -17,7 +17,8 @@ interface KernelExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   heapBase(): number;
   correctArtifacts(rr: number, n: number, types: number, med: number, th2: number, nn: number, src: number, flagged: number, res: number): void;
-  timeDomainSums(x: number, n: number, thresholdMs: number, roundPerMs: number, out: number): void;
+  timeDomainRawSums(x: number, from: number, to: number, thresholdMs: number, roundPerMs: number, acc: number): void;
+  timeDomainDeviationSums(x: number, from: number, to: number, mean: number, meanD: number, acc: number): void;
   scanPlainRr(t: number, len: number, secondsBelow: number, minMs: number, maxMs: number, values: number, lines: number, state: number, stopPos: number): number;
   beatTimesS(nn: number, n: number, t: number): void;
   countPremature(rr: number, n: number, ratio: number): number;
@@ -27,9 +28,14 @@ interface KernelExports {
     drr: number, abs: number, q1: number, q3: number, mrr: number, s: number,
   ): void;
   rollingQuantiles(v: number, n: number, w: number, nq: number, qa: number, qb: number, oa: number, ob: number, s: number): void;
-  splineSolve(x: number, y: number, n: number, h: number, d: number, b: number, r: number, m: number): number;
+  splineSpacings(x: number, y: number, h: number, d: number, from: number, to: number): number;
+  splineRows(h: number, d: number, b: number, r: number, from: number, to: number): void;
+  splineEndRows(h: number, b: number, n: number): void;
+  splineEliminate(h: number, b: number, r: number, m: number, from: number, to: number): void;
+  splineBack(h: number, b: number, r: number, mm: number, m: number, from: number, to: number): void;
+  splineEnds(h: number, mm: number, n: number): void;
   splineEvaluate(x: number, y: number, n: number, h: number, m: number, rateHz: number, out: number, seg: number, from: number, to: number): number;
-  nnPeakToTroughSum(x: number, count: number, cycleSamples: number, res: number): void;
+  nnPeakToTroughRange(x: number, count: number, cycleSamples: number, fromStart: number, toStart: number, res: number): void;
   welchPow2(x: number, l: number, step: number, segments: number, w: number, n: number, rev: number, revHalf: number, cos: number, sin: number, re: number, im: number, acc: number): void;
 }
 
@@ -42,6 +48,8 @@ declare const WebAssembly: {
 const PAGE_BYTES = 65536;
 /** Grid points per splineEvaluate call (see main/hrv/assembly/index.ts, CHUNK). */
 const CHUNK = 32768;
+/** Elements per call of the kernels' other long loops (the same reason). */
+const LOOP_CHUNK = 8192;
 /** Bytes of a plain RR file per scanPlainRr call (the same reason). */
 const SCAN_CHUNK_BYTES = 65536;
 const encoder = new TextEncoder();
@@ -131,8 +139,17 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       const b = arena.take((n - 2) * 8);
       const r = d; // the right-hand sides overwrite the slopes they are made from (in order)
       const m = arena.take(n * 8);
-      const bad = ex.splineSolve(xa, ya, n, h, d, b, r, m);
-      if (bad !== 0) throw new RangeError(`x must be strictly increasing (index ${bad})`);
+      // solveNotAKnot (shared/hrv/interpolate-cubic-spline.ts), each loop in chunks.
+      for (let from = 0; from < n - 1; from += LOOP_CHUNK) {
+        const bad = ex.splineSpacings(xa, ya, h, d, from, Math.min(n - 1, from + LOOP_CHUNK));
+        if (bad !== 0) throw new RangeError(`x must be strictly increasing (index ${bad})`);
+      }
+      const rows = n - 2;
+      for (let from = 0; from < rows; from += LOOP_CHUNK) ex.splineRows(h, d, b, r, from, Math.min(rows, from + LOOP_CHUNK));
+      ex.splineEndRows(h, b, n);
+      for (let from = 1; from < rows; from += LOOP_CHUNK) ex.splineEliminate(h, b, r, rows, from, Math.min(rows, from + LOOP_CHUNK));
+      for (let from = rows - 1; from > -1; from -= LOOP_CHUNK) ex.splineBack(h, b, r, m, rows, from, Math.max(-1, from - LOOP_CHUNK));
+      ex.splineEnds(h, m, n);
       // In chunks, so the optimised code V8 compiles in the background serves the later ones.
       let seg = 0;
       for (let from = 0; from < count; from += CHUNK) seg = ex.splineEvaluate(xa, ya, n, h, m, rateHz, out, seg, from, Math.min(count, from + CHUNK));
@@ -143,7 +160,10 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       arena.reset();
       const x = arena.putF64(nnGridMs);
       const res = arena.take(16);
-      ex.nnPeakToTroughSum(x, nnGridMs.length, cycleSamples, res);
+      arena.f64(res, 2).fill(0);
+      const count = nnGridMs.length;
+      const step = Math.max(1, Math.floor(LOOP_CHUNK / cycleSamples)) * cycleSamples;
+      for (let from = 0; from < count; from += step) ex.nnPeakToTroughRange(x, count, cycleSamples, from, from + step, res);
       const [sum, cycles] = arena.f64(res, 2) as unknown as [number, number];
       return { sum, cycles };
     },
@@ -224,10 +244,18 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       if (n < 2) return null;
       arena.reset();
       const x = arena.putF64(nnMs);
-      const out = arena.take(6 * 8);
-      ex.timeDomainSums(x, n, thresholdMs, roundPerMs, out);
-      const [sum, sumD, sumD2, nn50, ss, ssD] = arena.f64(out, 6) as unknown as number[];
-      return { sum: sum!, sumD: sumD!, sumD2: sumD2!, nn50: nn50!, ss: ss!, ssD: ssD! };
+      const raw = arena.take(4 * 8);
+      const dev = arena.take(2 * 8);
+      arena.f64(raw, 4).fill(0);
+      arena.f64(dev, 2).fill(0);
+      for (let from = 0; from < n; from += LOOP_CHUNK) ex.timeDomainRawSums(x, from, Math.min(n, from + LOOP_CHUNK), thresholdMs, roundPerMs, raw);
+      const [sum, sumD, sumD2, nn50] = arena.f64(raw, 4) as unknown as [number, number, number, number];
+      // As timeDomainSumsJs: the means from the first pass.
+      const mean = sum / n;
+      const meanD = sumD / (n - 1);
+      for (let from = 0; from < n; from += LOOP_CHUNK) ex.timeDomainDeviationSums(x, from, Math.min(n, from + LOOP_CHUNK), mean, meanD, dev);
+      const [ss, ssD] = arena.f64(dev, 2) as unknown as [number, number];
+      return { sum, sumD, sumD2, nn50, ss, ssD };
     },
     detectLipponen(rrMs, o) {
       const nIn = rrMs.length;

@@ -16,11 +16,12 @@
  *    2019, with its confirmation gate);
  *  - correctArtifacts: shared/hrv/correct-artifacts.ts (corrections of Lipponen & Tarvainen 2019,
  *    section 2.3);
- *  - timeDomainSums: the sums of shared/hrv/compute-time-domain.ts (Task Force 1996);
- *  - splineSolve + splineEvaluate: interpolateCubicSplineOnGrid in
+ *  - timeDomainRawSums + timeDomainDeviationSums: the sums of shared/hrv/compute-time-domain.ts
+ *    (Task Force 1996);
+ *  - splineSpacings … splineEnds + splineEvaluate: interpolateCubicSplineOnGrid in
  *    shared/hrv/interpolate-cubic-spline.ts (not-a-knot cubic spline, de Boor 1978, sampled on an
  *    even grid), n ≥ 4 knots;
- *  - nnPeakToTroughSum: peakToTroughSumFromNn in shared/hrv/estimate-rsa.ts;
+ *  - nnPeakToTroughRange: peakToTroughSumFromNn in shared/hrv/estimate-rsa.ts;
  *  - welchPow2: the power-of-two branch of shared/hrv/compute-welch-psd.ts with the transforms of
  *    shared/hrv/compute-fft.ts (radix-2² Cooley–Tukey; two real segments per complex transform,
  *    a last odd segment through a half-size transform). Twiddle and bit-reversal tables come from
@@ -454,16 +455,22 @@ function roundJs(x: f64): f64 {
 }
 
 /**
- * The two passes of shared/hrv/compute-time-domain.ts over x (n ≥ 2) into out: Σ NN, Σ ΔNN, Σ ΔNN²,
- * #(|ΔNN| > thresholdMs, ΔNN rounded to 1/roundPerMs ms), Σ (NN − mean)², Σ (ΔNN − meanΔ)².
+ * The first pass of shared/hrv/compute-time-domain.ts (rawSums) over x[from … to − 1], resumable:
+ * acc = [Σ NN, Σ ΔNN, Σ ΔNN², #(|ΔNN| > thresholdMs, ΔNN rounded to 1/roundPerMs ms)], zero at the
+ * start; the caller goes through the series in chunks (see CHUNK), so the sums add the same terms
+ * in the same order as one loop.
  */
-export function timeDomainSums(x: usize, n: i32, thresholdMs: f64, roundPerMs: f64, out: usize): void {
-  let sum = 0.0;
-  if (n > 0) sum += ld(x, 0);
-  let sumD = 0.0;
-  let sumD2 = 0.0;
-  let nn50 = 0;
-  for (let i = 1; i < n; i++) {
+export function timeDomainRawSums(x: usize, from: i32, to: i32, thresholdMs: f64, roundPerMs: f64, acc: usize): void {
+  let sum = ld(acc, 0);
+  let sumD = ld(acc, 1);
+  let sumD2 = ld(acc, 2);
+  let nn50 = ld(acc, 3);
+  let i = from;
+  if (i == 0 && to > 0) {
+    sum += ld(x, 0);
+    i = 1;
+  }
+  for (; i < to; i++) {
     const v = ld(x, i);
     sum += v;
     const d = v - ld(x, i - 1);
@@ -471,71 +478,109 @@ export function timeDomainSums(x: usize, n: i32, thresholdMs: f64, roundPerMs: f
     sumD2 += d * d;
     if (Math.abs(roundJs(d * roundPerMs) / roundPerMs) > thresholdMs) nn50 += 1;
   }
-  const mean = sum / <f64>n;
-  const meanD = sumD / <f64>(n - 1);
-  let ss = 0.0;
-  if (n > 0) {
+  st(acc, 0, sum);
+  st(acc, 1, sumD);
+  st(acc, 2, sumD2);
+  st(acc, 3, nn50);
+}
+
+/** The second pass (deviationSums), resumable: acc = [Σ (NN − mean)², Σ (ΔNN − meanΔ)²]. */
+export function timeDomainDeviationSums(x: usize, from: i32, to: i32, mean: f64, meanD: f64, acc: usize): void {
+  let ss = ld(acc, 0);
+  let ssD = ld(acc, 1);
+  let i = from;
+  if (i == 0 && to > 0) {
     const e = ld(x, 0) - mean;
     ss += e * e;
+    i = 1;
   }
-  let ssD = 0.0;
-  for (let i = 1; i < n; i++) {
+  for (; i < to; i++) {
     const v = ld(x, i);
     const e = v - mean;
     ss += e * e;
     const g = v - ld(x, i - 1) - meanD;
     ssD += g * g;
   }
-  st(out, 0, sum);
-  st(out, 1, sumD);
-  st(out, 2, sumD2);
-  st(out, 3, <f64>nn50);
-  st(out, 4, ss);
-  st(out, 5, ssD);
+  st(acc, 0, ss);
+  st(acc, 1, ssD);
 }
 
 // ---- not-a-knot cubic spline on an even grid ---------------------------------------------
 
-/**
- * The second derivatives M of the not-a-knot spline through (x, y), n ≥ 4 (for splineEvaluate).
- * Scratch: h, d (n − 1 each; h is kept for splineEvaluate), b, r (n − 2 each; r may be d: each
- * r[k] is written after d[k] and d[k + 1] are read); M (n). Returns 0,
- * or i + 1 when x[i + 1] ≤ x[i].
- */
-export function splineSolve(x: usize, y: usize, n: i32, h: usize, d: usize, b: usize, r: usize, M: usize): i32 {
-  for (let i = 0; i < n - 1; i++) {
+// The second derivatives M of the not-a-knot spline through (x, y), n ≥ 4, as solveNotAKnot in
+// shared/hrv/interpolate-cubic-spline.ts computes them, in steps the caller runs in chunks (see
+// CHUNK): splineSpacings, splineRows, splineEndRows, splineEliminate, splineBack (descending),
+// splineEnds. Scratch: h, d (n − 1 each; h is kept for splineEvaluate), b, r (n − 2 each; r may
+// be d: each r[k] is written after d[k] and d[k + 1] are read), M (n).
+
+/** hᵢ = xᵢ₊₁ − xᵢ, dᵢ = (yᵢ₊₁ − yᵢ)/hᵢ for i in [from, to); returns 0, or i + 1 at the first hᵢ ≤ 0. */
+export function splineSpacings(x: usize, y: usize, h: usize, d: usize, from: i32, to: i32): i32 {
+  for (let i = from; i < to; i++) {
     const hi = ld(x, i + 1) - ld(x, i);
     if (!(hi > 0)) return i + 1;
     st(h, i, hi);
     st(d, i, (ld(y, i + 1) - ld(y, i)) / hi);
   }
-  const m = n - 2;
-  for (let k = 0; k < m; k++) {
+  return 0;
+}
+
+/** Rows k in [from, to): diagonal 2(hₖ + hₖ₊₁), right-hand side 6(dₖ₊₁ − dₖ). */
+export function splineRows(h: usize, d: usize, b: usize, r: usize, from: i32, to: i32): void {
+  for (let k = from; k < to; k++) {
     st(b, k, 2 * (ld(h, k) + ld(h, k + 1)));
     st(r, k, 6 * (ld(d, k + 1) - ld(d, k)));
   }
+}
+
+// The end conditions (c0, aLast) for splineEliminate / splineBack, set by splineEndRows.
+let splineC0 = 0.0;
+let splineALast = 0.0;
+
+/** The not-a-knot end rows (b₀, b_m−1 adjusted; c0 and aLast kept). */
+export function splineEndRows(h: usize, b: usize, n: i32): void {
+  const m = n - 2;
   const h0 = ld(h, 0);
   const h1 = ld(h, 1);
   st(b, 0, ld(b, 0) + (h0 * (h0 + h1)) / h1);
-  const c0 = ld(h, 1) - (h0 * h0) / h1;
+  splineC0 = ld(h, 1) - (h0 * h0) / h1;
   const hl = ld(h, n - 2);
   const hp = ld(h, n - 3);
   st(b, m - 1, ld(b, m - 1) + (hl * (hl + hp)) / hp);
-  const aLast = ld(h, m - 1) - (hl * hl) / hp;
-  for (let k = 1; k < m; k++) {
+  splineALast = ld(h, m - 1) - (hl * hl) / hp;
+}
+
+/** Thomas forward elimination for rows k in [from, to), from ≥ 1. */
+export function splineEliminate(h: usize, b: usize, r: usize, m: i32, from: i32, to: i32): void {
+  const c0 = splineC0;
+  const aLast = splineALast;
+  for (let k = from; k < to; k++) {
     const w = (k == m - 1 ? aLast : ld(h, k)) / ld(b, k - 1);
     st(b, k, ld(b, k) - w * (k == 1 ? c0 : ld(h, k)));
     st(r, k, ld(r, k) - w * ld(r, k - 1));
   }
-  st(M, m, ld(r, m - 1) / ld(b, m - 1));
-  for (let k = m - 2; k >= 0; k--) st(M, k + 1, (ld(r, k) - (k == 0 ? c0 : ld(h, k + 1)) * ld(M, k + 2)) / ld(b, k));
+}
+
+/** Back substitution for k from `from` down to `to` + 1 (descending); k = m − 1 sets M[m]. */
+export function splineBack(h: usize, b: usize, r: usize, M: usize, m: i32, from: i32, to: i32): void {
+  const c0 = splineC0;
+  for (let k = from; k > to; k--) {
+    if (k == m - 1) st(M, m, ld(r, m - 1) / ld(b, m - 1));
+    else st(M, k + 1, (ld(r, k) - (k == 0 ? c0 : ld(h, k + 1)) * ld(M, k + 2)) / ld(b, k));
+  }
+}
+
+/** M₀ and Mₙ₋₁ from the not-a-knot conditions. */
+export function splineEnds(h: usize, M: usize, n: i32): void {
+  const h0 = ld(h, 0);
+  const h1 = ld(h, 1);
+  const hl = ld(h, n - 2);
+  const hp = ld(h, n - 3);
   st(M, 0, ((h0 + h1) * ld(M, 1) - h0 * ld(M, 2)) / h1);
   st(M, n - 1, ((hl + hp) * ld(M, n - 2) - hl * ld(M, n - 3)) / hp);
-  return 0;
 }
 
 /**
- * The spline of splineSolve at t = j / rateHz into out[j] for j = from … to − 1, starting the search
+ * The spline of splineSpacings … splineEnds at t = j / rateHz into out[j] for j = from … to − 1, starting the search
  * at knot interval seg0; returns the interval it ended in (the next call's seg0). The caller goes
  * through the grid in chunks (see CHUNK).
  */
@@ -569,11 +614,14 @@ export function splineEvaluate(x: usize, y: usize, n: i32, h: usize, M: usize, r
 
 // ---- RSA: peak-to-trough heart rate per breath cycle from the NN grid -----------------------
 
-/** peakToTroughSumFromNn of shared/hrv/estimate-rsa.ts; res[0] = Σ, res[1] = cycles. */
-export function nnPeakToTroughSum(x: usize, count: i32, cycleSamples: i32, res: usize): void {
-  let cycles = 0;
-  let sum = 0.0;
-  for (let start = 0; start + cycleSamples <= count; start += cycleSamples) {
+/**
+ * peakToTroughSumFromNn of shared/hrv/estimate-rsa.ts for the cycles starting at sample
+ * fromStart … < toStart (multiples of cycleSamples), resumable: res = [Σ, cycles], zero at the start.
+ */
+export function nnPeakToTroughRange(x: usize, count: i32, cycleSamples: i32, fromStart: i32, toStart: i32, res: usize): void {
+  let sum = ld(res, 0);
+  let cycles = ld(res, 1);
+  for (let start = fromStart; start < toStart && start + cycleSamples <= count; start += cycleSamples) {
     let lo = Infinity;
     let hi = -Infinity;
     for (let j = start; j < start + cycleSamples; j++) {
@@ -595,7 +643,7 @@ export function nnPeakToTroughSum(x: usize, count: i32, cycleSamples: i32, res: 
     cycles += 1;
   }
   st(res, 0, sum);
-  st(res, 1, <f64>cycles);
+  st(res, 1, cycles);
 }
 
 // ---- Welch, power-of-two segments --------------------------------------------------------

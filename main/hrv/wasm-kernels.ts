@@ -22,11 +22,14 @@ interface KernelExports {
   scanPlainRr(t: number, len: number, secondsBelow: number, minMs: number, maxMs: number, values: number, lines: number, state: number, stopPos: number): number;
   beatTimesS(nn: number, n: number, t: number): void;
   countPremature(rr: number, n: number, ratio: number): number;
-  detectLipponen(
-    rr: number, nIn: number, c1: number, c2: number, alpha: number, wThreshold: number, wMedian: number,
-    confirm: number, confirmMrr: number, confirmRel: number, types: number, med: number, th2: number,
-    drr: number, abs: number, q1: number, q3: number, mrr: number, s: number,
-  ): void;
+  detectSum(rr: number, from: number, to: number, acc: number): void;
+  detectDiffs(rr: number, drr: number, abs: number, from: number, to: number, acc: number): void;
+  detectDivide(x: number, q1: number, q3: number, alpha: number, th: number, from: number, to: number): void;
+  detectMedianDeviation(rr: number, med: number, mrr: number, abs: number, from: number, to: number): void;
+  detectDecide(
+    types: number, rr: number, med: number, mrr: number, drr: number, th2: number, n: number,
+    c1: number, c2: number, confirm: number, confirmMrr: number, confirmRel: number, from: number, stop: number,
+  ): number;
   rollingQuantiles(v: number, n: number, w: number, nq: number, qa: number, qb: number, oa: number, ob: number, s: number): void;
   splineSpacings(x: number, y: number, h: number, d: number, from: number, to: number): number;
   splineRows(h: number, d: number, b: number, r: number, from: number, to: number): void;
@@ -269,12 +272,34 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       arena.u8(types, nIn).fill(0);
       const med = arena.take(n * 8);
       const th2 = arena.take(n * 8);
-      const scratch = Array.from({ length: 5 }, () => arena.take(n * 8)) as [number, number, number, number, number];
+      const drr = arena.take(n * 8);
+      const abs = arena.take(n * 8); // |dRR|, then |mRR|
+      const q1 = arena.take(n * 8);
+      const q3 = arena.take(n * 8);
+      const mrr = arena.take(n * 8);
       const s = arena.take((Math.max(o.thresholdWindowBeats, o.medianWindowBeats) + 1) * 8);
-      ex.detectLipponen(
-        rr, nIn, o.c1, o.c2, o.alpha, o.thresholdWindowBeats, o.medianWindowBeats,
-        o.confirm ? 1 : 0, CONFIRM_MRR_NORMALISED, CONFIRM_RELATIVE_DEVIATION, types, med, th2, ...scratch, s,
-      );
+      const acc = arena.take(8);
+      // detectLipponenJs, step by step (main/hrv/assembly/index.ts), the long loops in chunks.
+      const chunks = (from: number, to: number, f: (a: number, b: number) => void): void => {
+        for (let a = from; a < to; a += LOOP_CHUNK) f(a, Math.min(to, a + LOOP_CHUNK));
+      };
+      const rr64 = arena.f64(rr, n);
+      arena.f64(acc, 1)[0] = 0;
+      chunks(1, n, (a, b) => ex.detectSum(rr, a, b, acc));
+      rr64[0] = (arena.f64(acc, 1)[0] as number) / nIn;
+      arena.f64(acc, 1)[0] = 0;
+      chunks(1, n, (a, b) => ex.detectDiffs(rr, drr, abs, a, b, acc));
+      const drr0 = n > 1 ? (arena.f64(acc, 1)[0] as number) / (n - 1) : 0;
+      arena.f64(drr, 1)[0] = drr0;
+      arena.f64(abs, 1)[0] = Math.abs(drr0);
+      ex.rollingQuantiles(abs, n, o.thresholdWindowBeats, 2, 0.25, 0.75, q1, q3, s);
+      chunks(0, n, (a, b) => ex.detectDivide(drr, q1, q3, o.alpha, 0, a, b));
+      ex.rollingQuantiles(rr, n, o.medianWindowBeats, 1, 0.5, 0, med, 0, s);
+      chunks(0, n, (a, b) => ex.detectMedianDeviation(rr, med, mrr, abs, a, b));
+      ex.rollingQuantiles(abs, n, o.thresholdWindowBeats, 2, 0.25, 0.75, q1, q3, s);
+      chunks(0, n, (a, b) => ex.detectDivide(mrr, q1, q3, o.alpha, th2, a, b));
+      const confirm = o.confirm ? 1 : 0;
+      for (let i = 0; i < n - 2; ) i = ex.detectDecide(types, rr, med, mrr, drr, th2, n, o.c1, o.c2, confirm, CONFIRM_MRR_NORMALISED, CONFIRM_RELATIVE_DEVIATION, i, i + LOOP_CHUNK);
       return { types: arena.u8(types, nIn).slice(), medRrMs: arena.copyF64(med + 8, nIn), th2Ms: arena.copyF64(th2 + 8, nIn) };
     },
   };

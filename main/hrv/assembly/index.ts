@@ -12,8 +12,8 @@
  *  - countPremature: countPrematureBeats in shared/hrv/premature-beats.ts;
  *  - rollingQuantiles: shared/hrv/rolling-quantile.ts (centred rolling quantiles, pandas
  *    definition, for Lipponen & Tarvainen 2019);
- *  - detectLipponen: detectLipponenJs in shared/hrv/detect-artifacts.ts (Lipponen & Tarvainen
- *    2019, with its confirmation gate);
+ *  - detectSum … detectDecide: detectLipponenJs in shared/hrv/detect-artifacts.ts (Lipponen &
+ *    Tarvainen 2019, with its confirmation gate);
  *  - correctArtifacts: shared/hrv/correct-artifacts.ts (corrections of Lipponen & Tarvainen 2019,
  *    section 2.3);
  *  - timeDomainRawSums + timeDomainDeviationSums: the sums of shared/hrv/compute-time-domain.ts
@@ -300,58 +300,64 @@ function mark(types: usize, rr: usize, med: usize, mrr: usize, i: i32, code: i32
   store<u8>(types + <usize>(i - 1), <u8>code);
 }
 
-/** x[i] /= alpha·(q3[i] − q1[i])/2; the thresholds into th when th ≠ 0. */
-function divideByQuartileThreshold(x: usize, q1: usize, q3: usize, n: i32, alpha: f64, th: usize): void {
-  for (let i = 0; i < n; i++) {
+// detectLipponenJs of shared/hrv/detect-artifacts.ts in steps the caller (main/hrv/wasm-kernels.ts)
+// runs in order, the long loops in chunks (see CHUNK): the intervals at rr[1 … nIn], rr[0] the
+// virtual first interval; detectSum → rr[0]; detectDiffs → dRR, |dRR|; rollingQuantiles(|dRR|);
+// detectDivide → dRR'; rollingQuantiles(rr, 11) → med; detectMedianDeviation → mRR, |mRR|;
+// rollingQuantiles(|mRR|); detectDivide → mRR', Th2; detectDecide → types.
+
+/** acc[0] += rr[k] for k in [from, to). */
+export function detectSum(rr: usize, from: i32, to: i32, acc: usize): void {
+  let sum = ld(acc, 0);
+  for (let k = from; k < to; k++) sum += ld(rr, k);
+  st(acc, 0, sum);
+}
+
+/** dRRᵢ = RRᵢ − RRᵢ₋₁ and |dRRᵢ| for i in [from, to) (i ≥ 1); acc[0] += dRRᵢ. */
+export function detectDiffs(rr: usize, drr: usize, abs: usize, from: i32, to: i32, acc: usize): void {
+  let sumD = ld(acc, 0);
+  for (let i = from; i < to; i++) {
+    const d = ld(rr, i) - ld(rr, i - 1);
+    st(drr, i, d);
+    st(abs, i, Math.abs(d));
+    sumD += d;
+  }
+  st(acc, 0, sumD);
+}
+
+/** x[i] /= alpha·(q3[i] − q1[i])/2 for i in [from, to); the thresholds into th when th ≠ 0. */
+export function detectDivide(x: usize, q1: usize, q3: usize, alpha: f64, th: usize, from: i32, to: i32): void {
+  for (let i = from; i < to; i++) {
     const t = (alpha * (ld(q3, i) - ld(q1, i))) / 2;
     if (th != 0) st(th, i, t);
     st(x, i, ld(x, i) / t);
   }
 }
 
-/**
- * detectLipponenJs of shared/hrv/detect-artifacts.ts on the nIn ≥ 1 intervals the caller put at
- * rr[1 … nIn] (rr[0] becomes the virtual first interval). Writes types (u8, nIn, zeroed by the
- * caller), and med, th2 (f64, nIn + 1 each: entry 0 is the virtual first interval's). Scratch:
- * drr, abs (|dRR|, then |mRR|), q1, q3, mrr (f64, nIn + 1 each) and s (w + 1).
- */
-export function detectLipponen(
-  rr: usize, nIn: i32, c1: f64, c2: f64, alpha: f64, wThreshold: i32, wMedian: i32,
-  confirm: i32, confirmMrr: f64, confirmRel: f64,
-  types: usize, med: usize, th2: usize,
-  drr: usize, abs: usize, q1: usize, q3: usize, mrr: usize, s: usize,
-): void {
-  const absDrr = abs;
-  const absMrr = abs; // |dRR| is no longer needed once its quartiles are
-  gConfirm = confirm != 0;
-  gConfirmMrr = confirmMrr;
-  gConfirmRel = confirmRel;
-  const n = nIn + 1;
-  let sum = 0.0;
-  for (let k = 1; k <= nIn; k++) sum += ld(rr, k);
-  st(rr, 0, sum / <f64>nIn);
-  let sumD = 0.0;
-  for (let i = 1; i < n; i++) {
-    const d = ld(rr, i) - ld(rr, i - 1);
-    st(drr, i, d);
-    st(absDrr, i, Math.abs(d));
-    sumD += d;
-  }
-  st(drr, 0, n > 1 ? sumD / <f64>(n - 1) : 0);
-  st(absDrr, 0, Math.abs(ld(drr, 0)));
-  rollingQuantiles(absDrr, n, wThreshold, 2, 0.25, 0.75, q1, q3, s);
-  divideByQuartileThreshold(drr, q1, q3, n, alpha, 0);
-  rollingQuantiles(rr, n, wMedian, 1, 0.5, 0, med, 0, s);
-  for (let i = 0; i < n; i++) {
+/** mRRᵢ = RRᵢ − medᵢ (negative values doubled) and |mRRᵢ| for i in [from, to). */
+export function detectMedianDeviation(rr: usize, med: usize, mrr: usize, abs: usize, from: i32, to: i32): void {
+  for (let i = from; i < to; i++) {
     const d = ld(rr, i) - ld(med, i);
     const v = d < 0 ? 2 * d : d;
     st(mrr, i, v);
-    st(absMrr, i, Math.abs(v));
+    st(abs, i, Math.abs(v));
   }
-  rollingQuantiles(absMrr, n, wThreshold, 2, 0.25, 0.75, q1, q3, s);
-  divideByQuartileThreshold(mrr, q1, q3, n, alpha, th2);
-  let i = 0;
-  while (i < n - 2) {
+}
+
+/**
+ * The decisions (Figure 1 of the paper) from start point i = from while i < min(n − 2, stop);
+ * returns where they stopped (the next call's from). types (u8) are written for intervals i − 1.
+ */
+export function detectDecide(
+  types: usize, rr: usize, med: usize, mrr: usize, drr: usize, th2: usize, n: i32,
+  c1: f64, c2: f64, confirm: i32, confirmMrr: f64, confirmRel: f64, from: i32, stop: i32,
+): i32 {
+  gConfirm = confirm != 0;
+  gConfirmMrr = confirmMrr;
+  gConfirmRel = confirmRel;
+  const end = min(n - 2, stop);
+  let i = from;
+  while (i < end) {
     const d = ld(drr, i);
     if (!(Math.abs(d) > 1)) {
       i += 1;
@@ -379,6 +385,7 @@ export function detectLipponen(
       else mark(types, rr, med, mrr, j, 4); // long/short
     }
   }
+  return i;
 }
 
 // ---- corrections --------------------------------------------------------------------------

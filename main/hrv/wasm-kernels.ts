@@ -24,7 +24,8 @@ interface KernelExports {
   countPremature(rr: number, n: number, ratio: number): number;
   detectSum(rr: number, from: number, to: number, acc: number): void;
   detectDiffs(rr: number, drr: number, abs: number, from: number, to: number, acc: number): void;
-  detectDivide(x: number, q1: number, q3: number, alpha: number, th: number, from: number, to: number): void;
+  detectDivide(x: number, th: number, from: number, to: number): void;
+  rollingQuartileThreshold(v: number, n: number, w: number, alpha: number, out: number, s: number): void;
   detectMedianDeviation(rr: number, med: number, mrr: number, abs: number, from: number, to: number): void;
   detectDecide(
     types: number, rr: number, med: number, mrr: number, drr: number, th2: number, n: number,
@@ -136,12 +137,13 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       arena.reset();
       const xa = arena.putF64(x);
       const ya = arena.putF64(y);
-      const out = arena.take(count * 8);
       const h = arena.take((n - 1) * 8);
-      const d = arena.take((n - 1) * 8);
-      const b = arena.take((n - 2) * 8);
-      const r = d; // the right-hand sides overwrite the slopes they are made from (in order)
       const m = arena.take(n * 8);
+      // d and b are dead once M is solved: the grid is written over them (less fresh memory).
+      const d = arena.take(Math.max((n - 1 + n - 2) * 8, count * 8));
+      const b = d + (n - 1) * 8;
+      const r = d; // the right-hand sides overwrite the slopes they are made from (in order)
+      const out = d;
       // solveNotAKnot (shared/hrv/interpolate-cubic-spline.ts), each loop in chunks.
       for (let from = 0; from < n - 1; from += LOOP_CHUNK) {
         const bad = ex.splineSpacings(xa, ya, h, d, from, Math.min(n - 1, from + LOOP_CHUNK));
@@ -274,8 +276,7 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       const th2 = arena.take(n * 8);
       const drr = arena.take(n * 8);
       const abs = arena.take(n * 8); // |dRR|, then |mRR|
-      const q1 = arena.take(n * 8);
-      const q3 = arena.take(n * 8);
+      const th1 = arena.take(n * 8);
       const mrr = arena.take(n * 8);
       const s = arena.take((Math.max(o.thresholdWindowBeats, o.medianWindowBeats) + 1) * 8);
       const acc = arena.take(8);
@@ -292,12 +293,12 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       const drr0 = n > 1 ? (arena.f64(acc, 1)[0] as number) / (n - 1) : 0;
       arena.f64(drr, 1)[0] = drr0;
       arena.f64(abs, 1)[0] = Math.abs(drr0);
-      ex.rollingQuantiles(abs, n, o.thresholdWindowBeats, 2, 0.25, 0.75, q1, q3, s);
-      chunks(0, n, (a, b) => ex.detectDivide(drr, q1, q3, o.alpha, 0, a, b));
+      ex.rollingQuartileThreshold(abs, n, o.thresholdWindowBeats, o.alpha, th1, s);
+      chunks(0, n, (a, b) => ex.detectDivide(drr, th1, a, b));
       ex.rollingQuantiles(rr, n, o.medianWindowBeats, 1, 0.5, 0, med, 0, s);
       chunks(0, n, (a, b) => ex.detectMedianDeviation(rr, med, mrr, abs, a, b));
-      ex.rollingQuantiles(abs, n, o.thresholdWindowBeats, 2, 0.25, 0.75, q1, q3, s);
-      chunks(0, n, (a, b) => ex.detectDivide(mrr, q1, q3, o.alpha, th2, a, b));
+      ex.rollingQuartileThreshold(abs, n, o.thresholdWindowBeats, o.alpha, th2, s);
+      chunks(0, n, (a, b) => ex.detectDivide(mrr, th2, a, b));
       const confirm = o.confirm ? 1 : 0;
       for (let i = 0; i < n - 2; ) i = ex.detectDecide(types, rr, med, mrr, drr, th2, n, o.c1, o.c2, confirm, CONFIRM_MRR_NORMALISED, CONFIRM_RELATIVE_DEVIATION, i, i + LOOP_CHUNK);
       return { types: arena.u8(types, nIn).slice(), medRrMs: arena.copyF64(med + 8, nIn), th2Ms: arena.copyF64(th2 + 8, nIn) };

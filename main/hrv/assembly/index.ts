@@ -115,7 +115,15 @@ function quantile(s: usize, m: i32, q: f64): f64 {
   return f == idx ? lo : lo + (hi - lo) * (idx - f);
 }
 
+/** alpha of rollingQuartileThreshold. */
+let gAlpha = 0.0;
+
+/** nq = 1 or 2: the quantiles; nq = 0: (gAlpha · (quantile qb − quantile qa)) / 2 into oa. */
 function readQuantiles(s: usize, m: i32, nq: i32, qa: f64, qb: f64, oa: usize, ob: usize, i: i32): void {
+  if (nq == 0) {
+    st(oa, i, (gAlpha * (quantile(s, m, qb) - quantile(s, m, qa))) / 2);
+    return;
+  }
   st(oa, i, quantile(s, m, qa));
   if (nq > 1) st(ob, i, quantile(s, m, qb));
 }
@@ -149,7 +157,8 @@ const CHUNK = 4096;
 
 /**
  * Quantiles qa (and qb when nq = 2) of v[0 … n−1] over centred windows of w (odd) values into
- * oa (and ob); s is scratch for w + 1 values.
+ * oa (and ob), or with nq = 0 the threshold of rollingQuartileThreshold into oa; s is scratch for
+ * w + 1 values.
  */
 export function rollingQuantiles(v: usize, n: i32, w: i32, nq: i32, qa: f64, qb: f64, oa: usize, ob: usize, s: usize): void {
   const h = (w - 1) / 2;
@@ -157,6 +166,16 @@ export function rollingQuantiles(v: usize, n: i32, w: i32, nq: i32, qa: f64, qb:
   const first = min(h, n - 1);
   for (let j = 0; j <= first; j++) insertSorted(s, m++, ld(v, j));
   for (let from = 0; from < n; from += CHUNK) m = rollingRange(v, n, h, nq, qa, qb, oa, ob, s, m, from, min(n, from + CHUNK));
+}
+
+/**
+ * The quartile-deviation threshold of Lipponen & Tarvainen (2019, eq. 2), alpha · (Q3 − Q1) / 2
+ * over the same centred windows, into out: the value detect-artifacts.ts computes from the two
+ * rolling quartiles (one array instead of two).
+ */
+export function rollingQuartileThreshold(v: usize, n: i32, w: i32, alpha: f64, out: usize, s: usize): void {
+  gAlpha = alpha;
+  rollingQuantiles(v, n, w, 0, 0.25, 0.75, out, 0, s);
 }
 
 // ---- plain RR files ------------------------------------------------------------------------
@@ -302,9 +321,9 @@ function mark(types: usize, rr: usize, med: usize, mrr: usize, i: i32, code: i32
 
 // detectLipponenJs of shared/hrv/detect-artifacts.ts in steps the caller (main/hrv/wasm-kernels.ts)
 // runs in order, the long loops in chunks (see CHUNK): the intervals at rr[1 … nIn], rr[0] the
-// virtual first interval; detectSum → rr[0]; detectDiffs → dRR, |dRR|; rollingQuantiles(|dRR|);
-// detectDivide → dRR'; rollingQuantiles(rr, 11) → med; detectMedianDeviation → mRR, |mRR|;
-// rollingQuantiles(|mRR|); detectDivide → mRR', Th2; detectDecide → types.
+// virtual first interval; detectSum → rr[0]; detectDiffs → dRR, |dRR|; rollingQuartileThreshold
+// (|dRR|) → Th1; detectDivide → dRR'; rollingQuantiles(rr, 11) → med; detectMedianDeviation →
+// mRR, |mRR|; rollingQuartileThreshold(|mRR|) → Th2; detectDivide → mRR'; detectDecide → types.
 
 /** acc[0] += rr[k] for k in [from, to). */
 export function detectSum(rr: usize, from: i32, to: i32, acc: usize): void {
@@ -325,13 +344,9 @@ export function detectDiffs(rr: usize, drr: usize, abs: usize, from: i32, to: i3
   st(acc, 0, sumD);
 }
 
-/** x[i] /= alpha·(q3[i] − q1[i])/2 for i in [from, to); the thresholds into th when th ≠ 0. */
-export function detectDivide(x: usize, q1: usize, q3: usize, alpha: f64, th: usize, from: i32, to: i32): void {
-  for (let i = from; i < to; i++) {
-    const t = (alpha * (ld(q3, i) - ld(q1, i))) / 2;
-    if (th != 0) st(th, i, t);
-    st(x, i, ld(x, i) / t);
-  }
+/** x[i] /= th[i] for i in [from, to) (the series over its threshold: dRR', mRR'). */
+export function detectDivide(x: usize, th: usize, from: i32, to: i32): void {
+  for (let i = from; i < to; i++) st(x, i, ld(x, i) / ld(th, i));
 }
 
 /** mRRᵢ = RRᵢ − medᵢ (negative values doubled) and |mRRᵢ| for i in [from, to). */

@@ -1,5 +1,5 @@
 /**
- * `node dist/node/hrv-stages.mjs <file>` (run by bench/hrv.bench.ts in a fresh process): the
+ * `node dist/node/hrv-stages.cjs <file>` (run by bench/hrv.bench.ts in a fresh process): the
  * stages of `soothe analyze` timed cold, as a user's one-shot process runs them. Its own small
  * bundle, so start-up and module loading match the CLI's. Prints one JSON line of ms per stage;
  * 'start-up to first line' is the time from process start (performance.timeOrigin) to our first line.

@@ -12,7 +12,7 @@
  * apart from start-up and from the warm-up of a fresh process.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +21,7 @@ import { LiveHrvEngine } from '../shared/hrv/live-hrv-engine';
 import { RrSimulator } from '../shared/sim/rr-simulator';
 import { summarize, type BenchSection } from './types';
 import { STAGES, timeAnalyzeStages, type StageTimes } from './hrv-stage-timer';
+import { childEnv, HAVE_TIME, runTimedPlan, type ChildRun } from './child-timer';
 import { installHrvKernels } from '../main/hrv/install-kernels';
 import { setHrvKernels } from '../shared/hrv/kernels';
 
@@ -33,57 +34,9 @@ const RUNS = 9;
 const BATCH_FILES = 10;
 const BATCH_RUNS = 5;
 
-interface ChildRun {
-  readonly wallMs: number;
-  readonly cpuMs: number | null;
-  readonly maxRssMb: number | null;
-  /** Minor page faults (first touches of fresh memory), from /usr/bin/time only. */
-  readonly minorFaults?: number | null;
-}
-
-const HAVE_TIME = existsSync('/usr/bin/time');
-
-/**
- * The children run in the environment a user's shell has. This machine also sets
- * NODE_EXTRA_CA_CERTS (for its proxy), which makes every Node process load the CA bundle at
- * start-up (~90 ms here); a user's machine normally has no such variable, so it is removed for
- * the measured runs and its cost is reported on its own row.
- */
-const EXTRA_CA = process.env.NODE_EXTRA_CA_CERTS;
-const USER_ENV: NodeJS.ProcessEnv = { ...process.env };
-delete USER_ENV.NODE_EXTRA_CA_CERTS;
-
-async function timeChild(args: string[], env: NodeJS.ProcessEnv = USER_ENV): Promise<ChildRun> {
-  if (HAVE_TIME) {
-    const t0 = performance.now();
-    const r = await exec('/usr/bin/time', ['-v', process.execPath, ...args], { maxBuffer: 64 << 20, env });
-    const wallMs = performance.now() - t0;
-    const num = (re: RegExp): number | null => {
-      const m = re.exec(r.stderr);
-      return m ? Number(m[1]) : null;
-    };
-    const user = num(/User time \(seconds\): ([\d.]+)/);
-    const sys = num(/System time \(seconds\): ([\d.]+)/);
-    const rss = num(/Maximum resident set size \(kbytes\): (\d+)/);
-    const minorFaults = num(/Minor \(reclaiming a frame\) page faults: (\d+)/);
-    return { wallMs, cpuMs: user !== null && sys !== null ? 1000 * (user + sys) : null, maxRssMb: rss !== null ? rss / 1024 : null, minorFaults };
-  }
-  const hook = join(tmpdir(), 'soothe-maxrss-hook.mjs');
-  writeFileSync(
-    hook,
-    "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`maxrss_kb=${u.maxRSS} cpu_us=${u.userCPUTime + u.systemCPUTime}\\n`); });\n",
-  );
-  const t0 = performance.now();
-  const r = await exec(process.execPath, ['--import', hook, ...args], { maxBuffer: 64 << 20, env });
-  const wallMs = performance.now() - t0;
-  const rss = /maxrss_kb=(\d+)/.exec(r.stderr);
-  const cpu = /cpu_us=(\d+)/.exec(r.stderr);
-  return { wallMs, cpuMs: cpu ? Number(cpu[1]) / 1000 : null, maxRssMb: rss ? Number(rss[1]) / 1024 : null };
-}
-
 /** What bench/hrv-stages.ts prints, in order. */
 const COLD_COLUMNS = ['start-up to first line', 'read', 'install kernels', ...STAGES] as const;
-const JS_ENV: NodeJS.ProcessEnv = { ...USER_ENV, SOOTHE_KERNELS: 'js' };
+const EXTRA_CA = process.env.NODE_EXTRA_CA_CERTS;
 
 const fmt = (v: number, digits = 0): string => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 const load = (): string => loadavg().map((v) => v.toFixed(1)).join(' / ');
@@ -124,31 +77,43 @@ export const hrvBench: BenchSection = {
       batchFiles.push(join(dir, `rr-24h-${f}.txt`));
       writeFileSync(batchFiles[f]!, rows.join('\n') + '\n');
     }
-    const analyze: ChildRun[] = [];
-    const analyzeJs: ChildRun[] = [];
-    const coldJs: Record<string, number>[] = [];
-    const version: ChildRun[] = [];
-    const bare: ChildRun[] = [];
-    const bareCa: ChildRun[] = [];
     const cold: Record<string, number>[] = [];
-    const batch: ChildRun[] = [];
+    const coldJs: Record<string, number>[] = [];
+    let runs: Record<string, ChildRun[]> = {};
+    let batchRuns: Record<string, ChildRun[]> = {};
     try {
-      await timeChild(['bin/soothe.cjs', 'analyze', file, '--json']); // warm the file cache
+      const analyzeArgs = ['bin/soothe.cjs', 'analyze', file, '--json'];
+      runs = await runTimedPlan(
+        {
+          rounds: RUNS,
+          warmUp: [analyzeArgs], // the file into the page cache
+          commands: [
+            { label: 'analyze', args: analyzeArgs, env: 'user' },
+            { label: 'analyzeJs', args: analyzeArgs, env: 'js' },
+            { label: 'version', args: ['bin/soothe.cjs', '--version'], env: 'user' },
+            { label: 'bare', args: ['-e', '0'], env: 'user' },
+            ...(EXTRA_CA ? [{ label: 'bareCa', args: ['-e', '0'], env: 'machine' as const }] : []),
+          ],
+        },
+        dir,
+      );
+      batchRuns = await runTimedPlan({ rounds: BATCH_RUNS, commands: [{ label: 'batch', args: ['bin/soothe.cjs', 'analyze', ...batchFiles, '--csv'], env: 'user' }] }, dir);
       for (let i = 0; i < RUNS; i++) {
-        analyze.push(await timeChild(['bin/soothe.cjs', 'analyze', file, '--json']));
-        analyzeJs.push(await timeChild(['bin/soothe.cjs', 'analyze', file, '--json'], JS_ENV));
-        version.push(await timeChild(['bin/soothe.cjs', '--version']));
-        bare.push(await timeChild(['-e', '0']));
-        if (EXTRA_CA) bareCa.push(await timeChild(['-e', '0'], process.env));
-        const r = await exec(process.execPath, ['dist/node/hrv-stages.mjs', file], { env: USER_ENV });
+        // Stage timings are measured inside the child (not its wall time): run from here.
+        const r = await exec(process.execPath, ['dist/node/hrv-stages.cjs', file], { env: childEnv('user') });
         cold.push(JSON.parse(r.stdout) as Record<string, number>);
-        const rj = await exec(process.execPath, ['dist/node/hrv-stages.mjs', file], { env: JS_ENV });
+        const rj = await exec(process.execPath, ['dist/node/hrv-stages.cjs', file], { env: childEnv('js') });
         coldJs.push(JSON.parse(rj.stdout) as Record<string, number>);
       }
-      for (let i = 0; i < BATCH_RUNS; i++) batch.push(await timeChild(['bin/soothe.cjs', 'analyze', ...batchFiles, '--csv']));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    const analyze = runs.analyze ?? [];
+    const analyzeJs = runs.analyzeJs ?? [];
+    const version = runs.version ?? [];
+    const bare = runs.bare ?? [];
+    const bareCa = runs.bareCa ?? [];
+    const batch = batchRuns.batch ?? [];
     const loadAfter = load();
     const med = (runs: ChildRun[], k: keyof ChildRun): number => summarize(runs.map((r) => r[k] ?? Number.NaN)).median;
     const p99 = (runs: ChildRun[], k: keyof ChildRun): number => summarize(runs.map((r) => r[k] ?? Number.NaN)).p99;
@@ -199,17 +164,17 @@ export const hrvBench: BenchSection = {
       `| \`soothe analyze <${BATCH_FILES} different 24 h files> --csv\` (one process, ${BATCH_RUNS} runs) | ${fmt(med(batch, 'wallMs'))} ms = ${fmt(med(batch, 'wallMs') / BATCH_FILES)} ms per file | ${fmt(p99(batch, 'wallMs'))} ms | ${fmt(med(batch, 'cpuMs'))} ms | ${fmt(med(batch, 'maxRssMb'))} |`,
       ...(EXTRA_CA ? [`| \`node -e 0\` with this machine's NODE_EXTRA_CA_CERTS (not in the rows above) | ${fmt(med(bareCa, 'wallMs'))} ms | ${fmt(p99(bareCa, 'wallMs'))} ms | ${fmt(med(bareCa, 'cpuMs'))} ms | ${fmt(med(bareCa, 'maxRssMb'))} |`] : []),
       ``,
-      `Peak memory from ${HAVE_TIME ? '/usr/bin/time -v' : 'a process.resourceUsage() hook'}.`,
+      `Peak memory from ${HAVE_TIME ? '/usr/bin/time -v' : 'a process.resourceUsage() hook'}. The children are started by a small runner process (bench/child-timer.ts), not by this benchmark process: forking a parent of hundreds of MB added ~15 ms to every child here, and earlier versions of this section were timed that way.`,
       `NeuroKit2 scale from the issue: ~${NK_WHOLE_PROCESS_MS} ms whole process → ${fmt(NK_WHOLE_PROCESS_MS / wall, 1)}× faster by median wall time here (p99: ${fmt(NK_WHOLE_PROCESS_MS / p99(analyze, 'wallMs'), 1)}×; by CPU time: ${fmt(NK_WHOLE_PROCESS_MS / cpu, 1)}×); target ≥ ${TARGET_FACTOR}×, i.e. ≤ ${NK_WHOLE_PROCESS_MS / TARGET_FACTOR} ms: ${wall <= NK_WHOLE_PROCESS_MS / TARGET_FACTOR ? 'met' : 'not met'} by the median. With the JavaScript kernels alone: ${fmt(NK_WHOLE_PROCESS_MS / wallJs, 1)}×. A study's files analysed in one process (start-up and warm-up paid once, as NeuroKit2 would also be used in one Python session): ${fmt(NK_COMPUTE_MS / (med(batch, 'wallMs') / BATCH_FILES), 1)}× faster per file than NeuroKit2's ~${NK_COMPUTE_MS} ms of compute per file.`,
       ``,
       `| where the time goes, ms (median of ${RUNS}) | Node start-up to the first line of our code | read file | install kernels | parse | artifact detection | correction | time domain | Welch + coherence (4 Hz spline, 675 Hann segments) | RSA (from the Welch PSD) | all stages |`,
       `|---|---|---|---|---|---|---|---|---|---|---|`,
-      `| cold, WebAssembly kernels: a fresh process, as \`soothe analyze\` runs (\`dist/node/hrv-stages.mjs\`, bench/hrv-stages.ts) | ${COLD_COLUMNS.map((k) => fmt(coldMed(k), 1)).join(' | ')} | ${fmt(coldTotal(cold), 1)} |`,
+      `| cold, WebAssembly kernels: a fresh process, as \`soothe analyze\` runs (\`dist/node/hrv-stages.cjs\`, bench/hrv-stages.ts) | ${COLD_COLUMNS.map((k) => fmt(coldMed(k), 1)).join(' | ')} | ${fmt(coldTotal(cold), 1)} |`,
       `| cold, JavaScript (\`SOOTHE_KERNELS=js\`) | ${COLD_COLUMNS.map((k) => fmt(coldMed(k, coldJs), 1)).join(' | ')} | ${fmt(coldTotal(coldJs), 1)} |`,
       `| warm, WebAssembly kernels: the same stages in this process, third of three runs | – | – | – | ${STAGES.map((k) => fmt(warmWasm[k], 1)).join(' | ')} | ${fmt(warmTotal(warmWasm), 1)} |`,
       `| warm, JavaScript | – | – | – | ${STAGES.map((k) => fmt(warmJs[k], 1)).join(' | ')} | ${fmt(warmTotal(warmJs), 1)} |`,
       ``,
-      `What bounds the one-shot process: Node's own start-up (${fmt(startup)} ms to our first line, of which a bare \`node -e 0\` is ${fmt(med(bare, 'wallMs'))} ms wall) and loading the CLI (\`soothe --version\`: ${fmt(med(version, 'wallMs'))} ms), then the stages (${fmt(coldTotal(cold))} ms cold). In JavaScript a fresh process runs every loop in the interpreter and baseline tiers before V8 optimises it (cold ${fmt(coldTotal(coldJs))} ms against ${fmt(warmTotal(warmJs))} ms warm). The WebAssembly kernels (AssemblyScript compiled ahead of time, main/hrv/assembly) remove most of that; what is left is V8's baseline WebAssembly code for the first chunk of each long loop (its optimised code is compiled in the background), the first touch of fresh memory (${Number.isFinite(faultMb) ? `${fmt(faultMb)} MiB more page faults than \`soothe --version\`; ` : ''}allocating and touching typed arrays costs ${fmt(touchMsPerMb, 2)} ms per MiB on this virtual machine), and the computation itself (${fmt(warmTotal(warmWasm))} ms warm, most of it the three rolling-quantile passes of the artifact detection and the 675 FFTs of the Welch spectrum).`,
+      `What bounds the one-shot process: Node's own start-up (a bare \`node -e 0\` takes ${fmt(med(bare, 'wallMs'))} ms wall; our first line runs ${fmt(startup)} ms after the process's time origin) and loading the CLI (\`soothe --version\`, which loads the ES-module CLI: ${fmt(med(version, 'wallMs'))} ms; \`soothe analyze\` loads its own CommonJS bundle), then the stages (${fmt(coldTotal(cold))} ms cold). In JavaScript a fresh process runs every loop in the interpreter and baseline tiers before V8 optimises it (cold ${fmt(coldTotal(coldJs))} ms against ${fmt(warmTotal(warmJs))} ms warm). The WebAssembly kernels (AssemblyScript compiled ahead of time, main/hrv/assembly) remove most of that; what is left is V8's baseline WebAssembly code for the first chunk of each long loop (its optimised code is compiled in the background), the first touch of fresh memory (${Number.isFinite(faultMb) ? `${fmt(faultMb)} MiB more page faults than \`soothe --version\`; ` : ''}allocating and touching typed arrays costs ${fmt(touchMsPerMb, 2)} ms per MiB on this virtual machine), and the computation itself (${fmt(warmTotal(warmWasm))} ms warm, most of it the three rolling-quantile passes of the artifact detection and the 675 FFTs of the Welch spectrum).`,
     ].join('\n');
   },
 };

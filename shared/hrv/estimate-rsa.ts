@@ -82,8 +82,11 @@ function heartRateBpm(nnMs: ArrayLike<number>): Float64Array {
   return hr;
 }
 
-/** Σ (max − min) over consecutive whole cycles of `cycleSamples` samples, and their number. */
-function peakToTroughSum(x: Float64Array, cycleSamples: number): { cycles: number; sum: number } {
+/**
+ * Σ (max − min) over consecutive whole cycles of `cycleSamples` samples, and their number; with
+ * `reciprocalBpm`, of the heart rate 60000 / x instead of x itself (see peakToTroughSumFromNn).
+ */
+function peakToTroughSum(x: Float64Array, cycleSamples: number, reciprocalBpm = false): { cycles: number; sum: number } {
   const count = x.length;
   let cycles = 0;
   let sum = 0;
@@ -95,7 +98,19 @@ function peakToTroughSum(x: Float64Array, cycleSamples: number): { cycles: numbe
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    sum += hi - lo;
+    if (!reciprocalBpm) sum += hi - lo;
+    else if (lo > 0) sum += 60_000 / lo - 60_000 / hi;
+    else {
+      // Not a tachogram (no NN is ≤ 0 ms): the HR values themselves.
+      let hrHi = -Infinity;
+      let hrLo = Infinity;
+      for (let j = start; j < start + cycleSamples; j++) {
+        const h = 60_000 / x[j]!;
+        if (h > hrHi) hrHi = h;
+        if (h < hrLo) hrLo = h;
+      }
+      sum += hrHi - hrLo;
+    }
     cycles += 1;
   }
   return { cycles, sum };
@@ -118,32 +133,7 @@ export interface RsaSpectrumInputs {
  * 60000 / its longest, the very numbers the HR grid would hold.
  */
 export function peakToTroughSumFromNn(nnGridMs: Float64Array, cycleSamples: number): { cycles: number; sum: number } {
-  const count = nnGridMs.length;
-  let cycles = 0;
-  let sum = 0;
-  for (let start = 0; start + cycleSamples <= count; start += cycleSamples) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let j = start; j < start + cycleSamples; j++) {
-      const v = nnGridMs[j]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    if (lo > 0) sum += 60_000 / lo - 60_000 / hi;
-    else {
-      // Not a tachogram (no NN is ≤ 0 ms): the HR values themselves.
-      let hrHi = -Infinity;
-      let hrLo = Infinity;
-      for (let j = start; j < start + cycleSamples; j++) {
-        const h = 60_000 / nnGridMs[j]!;
-        if (h > hrHi) hrHi = h;
-        if (h < hrLo) hrLo = h;
-      }
-      sum += hrHi - hrLo;
-    }
-    cycles += 1;
-  }
-  return { cycles, sum };
+  return peakToTroughSum(nnGridMs, cycleSamples, true);
 }
 
 /** Frequency of the highest bin in the band, refined by a parabola through ln PSD at it and its neighbours. */

@@ -19,7 +19,7 @@ interface KernelExports {
   correctArtifacts(rr: number, n: number, types: number, med: number, th2: number, nn: number, src: number, flagged: number, res: number): void;
   timeDomainRawSums(x: number, from: number, to: number, thresholdMs: number, roundPerMs: number, acc: number): void;
   timeDomainDeviationSums(x: number, from: number, to: number, mean: number, meanD: number, acc: number): void;
-  scanPlainRr(t: number, len: number, secondsBelow: number, minMs: number, maxMs: number, values: number, lines: number, state: number, stopPos: number): number;
+  scanPlainRr(t: number, len: number, secondsBelow: number, minMs: number, maxMs: number, values: number, state: number, stopPos: number): number;
   beatTimesS(nn: number, n: number, t: number): void;
   countPremature(rr: number, n: number, ratio: number): number;
   detectSum(rr: number, from: number, to: number, acc: number): void;
@@ -199,17 +199,16 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       if (read !== len || written > len + 2) return null;
       const cap = (written >> 1) + 2;
       const values = arena.take(cap * 8);
-      const lines = arena.take(cap * 4);
       const state = arena.take(20);
       arena.i32(state, 5).set([0, 0, 1, 0, 1]);
       let count = 0;
       for (let stop = SCAN_CHUNK_BYTES; count >= 0; stop += SCAN_CHUNK_BYTES) {
-        count = ex.scanPlainRr(t, written, secondsBelow, minMs, maxMs, values, lines, state, stop);
+        count = ex.scanPlainRr(t, written, secondsBelow, minMs, maxMs, values, state, stop);
         if ((arena.i32(state, 5)[3] as number) > written) break;
       }
       if (count < 0) return null;
       const r = arena.i32(state, 5);
-      return { values: arena.copyF64(values, count), lines: arena.i32(lines, count).slice(), below: r[1] as number, allValidMs: r[2] === 1 };
+      return { values: arena.copyF64(values, count), below: r[1] as number, allValidMs: r[2] === 1 };
     },
     beatTimesS(nnMs) {
       const n = nnMs.length;

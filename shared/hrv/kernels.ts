@@ -14,8 +14,6 @@ import type { ArtifactDetection, LipponenOptions } from './detect-artifacts';
 /** Plain RR lines read by a kernel (see shared/parsers/rr-file.ts, parsePlain). */
 export interface PlainRrScan {
   readonly values: Float64Array;
-  /** 1-based source line of each value. */
-  readonly lines: Int32Array;
   /** How many values are below the seconds limit asked for. */
   readonly below: number;
   /** Whether every value lies within [minMs, maxMs] as read. */

@@ -33,8 +33,11 @@ export interface RrFile {
   readonly rrMs: readonly number[] | Float64Array;
   /** Format actually used. */
   readonly format: Exclude<RrFileFormat, 'auto'>;
-  /** 1-based source line of each interval. */
-  readonly lines: readonly number[] | Int32Array;
+  /**
+   * 1-based source line of each interval; absent when installed kernels read the file (lines only
+   * serve to name one in an error, and then the JavaScript reader reads the file again).
+   */
+  readonly lines?: readonly number[];
   /** What was read around rather than refused (e.g. a recording's torn last line). */
   readonly warnings?: readonly string[];
 }
@@ -72,23 +75,24 @@ interface ValueStats {
   readonly allValidMs: boolean;
 }
 
-function finish(values: number[] | Float64Array, lines: readonly number[] | Int32Array, unit: 'ms' | 's' | 'auto', format: RrFile['format'], stats?: ValueStats): RrFile {
+function finish(values: number[] | Float64Array, lines: readonly number[] | null, unit: 'ms' | 's' | 'auto', format: RrFile['format'], stats?: ValueStats): RrFile {
   if (values.length === 0) throw new RrFileError(null, 'no RR intervals found (empty file?)');
   const seconds =
     unit === 's' || (unit === 'auto' && (stats ? stats.below > Math.floor(values.length / 2) : medianBelow(values, SECONDS_BELOW)));
-  if (!seconds && stats?.allValidMs) return { rrMs: values, format, lines };
+  if (!seconds && stats?.allValidMs) return lines ? { rrMs: values, format, lines } : { rrMs: values, format };
   const rrMs = !seconds ? values : values instanceof Float64Array ? new Float64Array(values.length) : new Array<number>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     const ms = seconds ? v * 1000 : v;
     if (!(ms > 0) || ms < MIN_RR_MS || ms > MAX_RR_MS) {
-      const line = lines[i] ?? null;
+      const line = lines?.[i] ?? null;
       if (!(ms > 0)) throw new RrFileError(line, `interval must be positive, got ${v}`);
       throw new RrFileError(line, `interval ${v}${seconds ? ' s' : ' ms'} is outside ${MIN_RR_MS}–${MAX_RR_MS} ms (wrong unit or not an RR file?)`);
     }
     rrMs[i] = ms;
   }
-  return { rrMs, format: format === 'rr-ms' && seconds ? 'rr-s' : format, lines };
+  const f = format === 'rr-ms' && seconds ? 'rr-s' : format;
+  return lines ? { rrMs, format: f, lines } : { rrMs, format: f };
 }
 
 function splitLines(text: string): string[] {
@@ -153,7 +157,14 @@ function scanPlainNumber(text: string, from: number, len: number): number {
 function parsePlain(text: string, unit: 'ms' | 's' | 'auto', format: RrFile['format']): RrFile {
   // Installed kernels (shared/hrv/kernels.ts) read the common form in one compiled pass.
   const scan = hrvKernels()?.scanPlainRr?.(text, SECONDS_BELOW, MIN_RR_MS, MAX_RR_MS);
-  if (scan) return finish(scan.values, scan.lines, unit, format, { below: scan.below, allValidMs: scan.allValidMs });
+  if (scan) {
+    try {
+      return finish(scan.values, null, unit, format, { below: scan.below, allValidMs: scan.allValidMs });
+    } catch (e) {
+      // An error names its line: the JavaScript reader below reads the file again and raises it.
+      if (!(e instanceof RrFileError)) throw e;
+    }
+  }
   const values: number[] = [];
   const lines: number[] = [];
   let below = 0;

@@ -193,14 +193,14 @@ function pow10(k: i32): f64 {
 /**
  * Reads the ASCII text t[0 … len−1], one number per line (lines end at \r\n, \n or \r; blank
  * lines skipped; a UTF-8 byte-order mark skipped), each [ \t]*[+-]?digits[.,]digits[ \t]* with at
- * most 15 digits, into values (f64) and lines (i32, 1-based). Resumable, so the caller can go
+ * most 15 digits, into values (f64). Resumable, so the caller can go
  * through a long file in chunks (see CHUNK): the state is st[0] = values so far, st[1] = values
  * below secondsBelow, st[2] = 1 while every value is within [minMs, maxMs], st[3] = position,
  * st[4] = line number (start: 0, 0, 1, 0, 1); lines starting before stopPos are read. Returns the
  * count so far, or −1 when a line is in any other form (the JavaScript parser then reads the
  * whole file).
  */
-export function scanPlainRr(t: usize, len: i32, secondsBelow: f64, minMs: f64, maxMs: f64, values: usize, lines: usize, state: usize, stopPos: i32): i32 {
+export function scanPlainRr(t: usize, len: i32, secondsBelow: f64, minMs: f64, maxMs: f64, values: usize, state: usize, stopPos: i32): i32 {
   let count = load<i32>(state);
   let below = load<i32>(state, 4);
   let allValid = load<i32>(state, 8);
@@ -246,7 +246,6 @@ export function scanPlainRr(t: usize, len: i32, secondsBelow: f64, minMs: f64, m
       let v = fraction == 0 ? mantissa : mantissa / pow10(fraction);
       if (negative) v = -v;
       st(values, count, v);
-      store<i32>(lines + ((<usize>count) << 2), line);
       count += 1;
       if (v < secondsBelow) below += 1;
       if (!(v > 0) || v < minMs || v > maxMs) allValid = 0;

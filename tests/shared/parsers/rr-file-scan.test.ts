@@ -25,7 +25,7 @@ describe('parseRrFile, plain lines', () => {
     const r = parseRrFile(text);
     expect(r.rrMs).toHaveLength(texts.length);
     texts.forEach((t, i) => expect(r.rrMs[i]).toBe(Number(t.trim().replace(',', '.'))));
-    expect(r.lines.slice(0, 4)).toEqual([1, 2, 3, 4]);
+    expect(r.lines?.slice(0, 4)).toEqual([1, 2, 3, 4]);
   });
 
   it('leaves longer numbers, exponents, quotes and other blanks to the general rules', () => {

@@ -10,6 +10,7 @@
  */
 import type { HrvKernels } from '../../shared/hrv/kernels';
 import { fftTables } from '../../shared/hrv/compute-fft';
+import { tachogramSamples } from '../../shared/hrv/resample-tachogram';
 import { ARTIFACT_CODES, CONFIRM_MRR_NORMALISED, CONFIRM_RELATIVE_DEVIATION, type ArtifactType } from '../../shared/hrv/detect-artifacts';
 import type { BeatLabel } from '../../shared/hrv/correct-artifacts';
 
@@ -116,6 +117,34 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
   const ex = instance.exports as KernelExports;
   const arena = new Arena(ex, Math.ceil(ex.heapBase() / 8) * 8);
 
+  /**
+   * The not-a-knot spline through (x, y) (n ≥ 4 values at xa, ya in the arena) on the grid j / rateHz,
+   * j < count: solveNotAKnot (shared/hrv/interpolate-cubic-spline.ts) with each loop in chunks,
+   * then the evaluation in chunks. Returns the address of the grid (valid until the next reset).
+   */
+  function splineInArena(xa: number, ya: number, n: number, count: number, rateHz: number): number {
+    const h = arena.take((n - 1) * 8);
+    const m = arena.take(n * 8);
+    // d and b are dead once M is solved: the grid is written over them (less fresh memory).
+    const d = arena.take(Math.max((n - 1 + n - 2) * 8, count * 8));
+    const b = d + (n - 1) * 8;
+    const r = d; // the right-hand sides overwrite the slopes they are made from (in order)
+    const out = d;
+    for (let from = 0; from < n - 1; from += LOOP_CHUNK) {
+      const bad = ex.splineSpacings(xa, ya, h, d, from, Math.min(n - 1, from + LOOP_CHUNK));
+      if (bad !== 0) throw new RangeError(`x must be strictly increasing (index ${bad})`);
+    }
+    const rows = n - 2;
+    for (let from = 0; from < rows; from += LOOP_CHUNK) ex.splineRows(h, d, b, r, from, Math.min(rows, from + LOOP_CHUNK));
+    ex.splineEndRows(h, b, n);
+    for (let from = 1; from < rows; from += LOOP_CHUNK) ex.splineEliminate(h, b, r, rows, from, Math.min(rows, from + LOOP_CHUNK));
+    for (let from = rows - 1; from > -1; from -= LOOP_CHUNK) ex.splineBack(h, b, r, m, rows, from, Math.max(-1, from - LOOP_CHUNK));
+    ex.splineEnds(h, m, n);
+    let seg = 0;
+    for (let from = 0; from < count; from += CHUNK) seg = ex.splineEvaluate(xa, ya, n, h, m, rateHz, out, seg, from, Math.min(count, from + CHUNK));
+    return out;
+  }
+
   return {
     name: 'wasm',
     rollingQuantiles(values, windowBeats, qs) {
@@ -137,28 +166,19 @@ export function createWasmHrvKernels(wasmBytes: Uint8Array): HrvKernels {
       arena.reset();
       const xa = arena.putF64(x);
       const ya = arena.putF64(y);
-      const h = arena.take((n - 1) * 8);
-      const m = arena.take(n * 8);
-      // d and b are dead once M is solved: the grid is written over them (less fresh memory).
-      const d = arena.take(Math.max((n - 1 + n - 2) * 8, count * 8));
-      const b = d + (n - 1) * 8;
-      const r = d; // the right-hand sides overwrite the slopes they are made from (in order)
-      const out = d;
-      // solveNotAKnot (shared/hrv/interpolate-cubic-spline.ts), each loop in chunks.
-      for (let from = 0; from < n - 1; from += LOOP_CHUNK) {
-        const bad = ex.splineSpacings(xa, ya, h, d, from, Math.min(n - 1, from + LOOP_CHUNK));
-        if (bad !== 0) throw new RangeError(`x must be strictly increasing (index ${bad})`);
-      }
-      const rows = n - 2;
-      for (let from = 0; from < rows; from += LOOP_CHUNK) ex.splineRows(h, d, b, r, from, Math.min(rows, from + LOOP_CHUNK));
-      ex.splineEndRows(h, b, n);
-      for (let from = 1; from < rows; from += LOOP_CHUNK) ex.splineEliminate(h, b, r, rows, from, Math.min(rows, from + LOOP_CHUNK));
-      for (let from = rows - 1; from > -1; from -= LOOP_CHUNK) ex.splineBack(h, b, r, m, rows, from, Math.max(-1, from - LOOP_CHUNK));
-      ex.splineEnds(h, m, n);
-      // In chunks, so the optimised code V8 compiles in the background serves the later ones.
-      let seg = 0;
-      for (let from = 0; from < count; from += CHUNK) seg = ex.splineEvaluate(xa, ya, n, h, m, rateHz, out, seg, from, Math.min(count, from + CHUNK));
-      return arena.copyF64(out, count);
+      return arena.copyF64(splineInArena(xa, ya, n, count, rateHz), count);
+    },
+    tachogram(nnMs, valuesMs, rateHz) {
+      const n = nnMs.length;
+      if (n < 4 || valuesMs.length !== n) return null;
+      arena.reset();
+      const nn = arena.putF64(nnMs);
+      const t = arena.take(n * 8);
+      ex.beatTimesS(nn, n, t);
+      const lastBeatS = arena.f64(t + (n - 1) * 8, 1)[0] as number;
+      const count = tachogramSamples(lastBeatS, rateHz);
+      const y = valuesMs === nnMs ? nn : arena.putF64(valuesMs);
+      return { gridMs: arena.copyF64(splineInArena(t, y, n, count, rateHz), count), lastBeatS };
     },
     nnPeakToTroughSum(nnGridMs, cycleSamples) {
       if (!Number.isInteger(cycleSamples) || cycleSamples < 1) return null;

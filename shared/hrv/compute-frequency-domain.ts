@@ -15,7 +15,7 @@ import { computeLombPsd } from './compute-lomb-psd';
 import { computeWelchPsd, type Psd } from './compute-welch-psd';
 import { detrendSmoothnessPriors, SMOOTHNESS_PRIORS_LAMBDA } from './detrend-smoothness-priors';
 import { findPeakHz, integrateBandPower } from './integrate-band-power';
-import { computeBeatTimesS, resampleTachogramAt, TACHOGRAM_RATE_HZ } from './resample-tachogram';
+import { resampleTachogramWithSpan, TACHOGRAM_RATE_HZ } from './resample-tachogram';
 
 export const VLF_HZ = [0.0033, 0.04] as const;
 export const LF_HZ = [0.04, 0.15] as const;
@@ -68,12 +68,11 @@ export function computeNnPsd(
   const series = o.detrendLambda === null ? nnMs : detrendSmoothnessPriors(nnMs, o.detrendLambda);
   if (o.method === 'lomb') return { psd: computeLombPsd(series), windowS: null, nnGridMs: null, nnGridSpanS: null };
   // Detrended values stay at the original beat times; Welch removes each segment's mean anyway.
-  const t = computeBeatTimesS(nnMs);
-  const x = resampleTachogramAt(t, series, TACHOGRAM_RATE_HZ);
+  const { gridMs: x, lastBeatS } = resampleTachogramWithSpan(nnMs, TACHOGRAM_RATE_HZ, series);
   const segment = Math.min(WELCH_SEGMENT_S * TACHOGRAM_RATE_HZ, x.length);
   const psd = computeWelchPsd(x, { fsHz: TACHOGRAM_RATE_HZ, segmentSamples: segment, overlap: WELCH_OVERLAP });
   const plain = o.detrendLambda === null;
-  return { psd, windowS: segment / TACHOGRAM_RATE_HZ, nnGridMs: plain ? x : null, nnGridSpanS: plain ? (t[t.length - 1] ?? 0) : null };
+  return { psd, windowS: segment / TACHOGRAM_RATE_HZ, nnGridMs: plain ? x : null, nnGridSpanS: plain ? lastBeatS : null };
 }
 
 export function computeFrequencyDomain(nnMs: ArrayLike<number>, options: Partial<FrequencyOptions> = {}): FrequencyResult {

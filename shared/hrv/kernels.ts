@@ -46,6 +46,8 @@ export interface HrvKernels {
   splineOnGrid?(x: Float64Array, y: ArrayLike<number>, count: number, rateHz: number): Float64Array | null;
   /** Σ of per-cycle peak-to-trough HR read from the NN grid, and the cycle count (estimate-rsa.ts, peakToTroughSumFromNn). */
   nnPeakToTroughSum?(nnGridMs: Float64Array, cycleSamples: number): { cycles: number; sum: number } | null;
+  /** Beat times and the spline on the grid in one call (resample-tachogram.ts, resampleTachogramWithSpan). */
+  tachogram?(nnMs: ArrayLike<number>, valuesMs: ArrayLike<number>, rateHz: number): { gridMs: Float64Array; lastBeatS: number } | null;
   /** The Welch accumulation for a power-of-two nfft (compute-fft.ts, accumulateWelchPow2); false = declined. */
   welchPow2?(x: ArrayLike<number>, l: number, step: number, segments: number, w: Float64Array, nfft: number, acc: Float64Array): boolean;
   /** The corrections for a detection (correct-artifacts.ts). */

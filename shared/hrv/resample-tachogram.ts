@@ -36,7 +36,19 @@ export function tachogramSamples(lastS: number, rateHz = TACHOGRAM_RATE_HZ): num
  * e.g. the detrended series) replaces the values while the times still come from `nnMs`.
  */
 export function resampleTachogram(nnMs: ArrayLike<number>, rateHz = TACHOGRAM_RATE_HZ, valuesMs: ArrayLike<number> = nnMs): Float64Array {
-  return resampleTachogramAt(computeBeatTimesS(nnMs), valuesMs, rateHz);
+  return resampleTachogramWithSpan(nnMs, rateHz, valuesMs).gridMs;
+}
+
+/** resampleTachogram, and the last beat time (s) the grid ends at (installed kernels when there are). */
+export function resampleTachogramWithSpan(
+  nnMs: ArrayLike<number>,
+  rateHz = TACHOGRAM_RATE_HZ,
+  valuesMs: ArrayLike<number> = nnMs,
+): { gridMs: Float64Array; lastBeatS: number } {
+  const viaKernel = hrvKernels()?.tachogram?.(nnMs, valuesMs, rateHz);
+  if (viaKernel) return viaKernel;
+  const t = computeBeatTimesS(nnMs);
+  return { gridMs: resampleTachogramAt(t, valuesMs, rateHz), lastBeatS: t[t.length - 1] ?? 0 };
 }
 
 /** resampleTachogram with the beat times (computeBeatTimesS) already at hand. */

@@ -11,7 +11,8 @@
  *  - beatTimesS: computeBeatTimesS in shared/hrv/resample-tachogram.ts;
  *  - countPremature: countPrematureBeats in shared/hrv/premature-beats.ts;
  *  - rollingQuantiles: shared/hrv/rolling-quantile.ts (centred rolling quantiles, pandas
- *    definition, for Lipponen & Tarvainen 2019);
+ *    definition, for Lipponen & Tarvainen 2019), and rollingQuartileThreshold, the threshold
+ *    alpha · (Q3 − Q1) / 2 of that paper's eq. 2 straight from the two quartiles;
  *  - detectSum … detectDecide: detectLipponenJs in shared/hrv/detect-artifacts.ts (Lipponen &
  *    Tarvainen 2019, with its confirmation gate);
  *  - correctArtifacts: shared/hrv/correct-artifacts.ts (corrections of Lipponen & Tarvainen 2019,
@@ -23,9 +24,10 @@
  *    even grid), n ≥ 4 knots;
  *  - nnPeakToTroughRange: peakToTroughSumFromNn in shared/hrv/estimate-rsa.ts;
  *  - welchPow2: the power-of-two branch of shared/hrv/compute-welch-psd.ts with the transforms of
- *    shared/hrv/compute-fft.ts (radix-2² Cooley–Tukey; two real segments per complex transform,
- *    a last odd segment through a half-size transform). Twiddle and bit-reversal tables come from
- *    the JavaScript side, so both use the same numbers.
+ *    shared/hrv/compute-fft.ts (radix-2² Cooley–Tukey, butterflies two at a time in SIMD lanes that
+ *    each do the scalar operations; two real segments per complex transform, a last odd segment
+ *    through a half-size transform). Twiddle and bit-reversal tables come from the JavaScript
+ *    side, so both use the same numbers.
  * Methods and references are in those files. Arrays are raw f64/u32 memory laid out by
  * main/hrv/wasm-kernels.ts; nothing here allocates.
  */

@@ -173,12 +173,7 @@ export class PolarPmd {
       const name = measurementName(type);
       if (name === 'ECG' || name === 'ACC') await this.stop(name);
     }
-    this.cp.removeEventListener('characteristicvaluechanged', this.onCp);
-    this.data.removeEventListener('characteristicvaluechanged', this.onData);
-    for (const w of this.waiters) w.resolve(new Uint8Array(0));
-    this.waiters = [];
-    this.decoder.reset();
-    for (const s of [this.frames, this.raw, this.rejected, this.deviceStopped]) s.complete();
+    this.detach();
   }
 
   /**

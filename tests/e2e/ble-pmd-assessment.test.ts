@@ -60,10 +60,8 @@ describe.skipIf(!ready)('resonance assessment with breathing measured by the H10
   });
 
   it('scores "heart rate and breathing in phase" from the measured breath at every rate', async () => {
-    emu.answerNextPrompt('select');
-    await page.getByRole('button', { name: /^Connect/ }).click();
-    await page.getByRole('button', { name: 'Breathing from chest movement' }).click();
-    await expect.poll(async () => (await page.getByTestId('pmd-status').textContent()) ?? '', { timeout: 10_000 }).toMatch(/chest movement: on/);
+    await h.connect();
+    await h.startStream('chest');
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Resonance' }).click();
     await page.getByLabel('Minutes per rate').selectOption('2');
     await page.getByLabel('Rest between rates (s)').selectOption('0');

@@ -42,8 +42,7 @@ describe.skipIf(!ready)('Polar H10 raw streams in the therapist console (Chromiu
   });
 
   it('live ECG strip, R-peaks and the strap-RR check while raw ECG streams', async () => {
-    emu.answerNextPrompt('select');
-    await page.getByRole('button', { name: /^Connect/ }).click();
+    await h.connect();
     await page.getByRole('button', { name: 'Stream raw ECG' }).click();
     await page.getByTestId('ecg-panel').waitFor({ timeout: 15_000 });
     // 15 s in real time: an ECG frame when its last sample is due, a heart-rate notification

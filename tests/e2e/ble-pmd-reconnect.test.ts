@@ -45,12 +45,9 @@ describe.skipIf(!ready)('Polar H10 raw streams after a link loss (Chromium, emul
   });
 
   it('ECG and breathing that were on start again by themselves after reconnection', async () => {
-    emu.answerNextPrompt('select');
-    await page.getByRole('button', { name: /^Connect/ }).click();
-    await page.getByRole('button', { name: 'Stream raw ECG' }).click();
-    await expect.poll(() => testId('pmd-status'), { timeout: 10_000 }).toMatch(/^raw ECG: on/);
-    await page.getByRole('button', { name: 'Breathing from chest movement' }).click();
-    await expect.poll(() => testId('pmd-status'), { timeout: 10_000 }).toMatch(/chest movement: on/);
+    await h.connect();
+    await h.startStream('ecg');
+    await h.startStream('chest');
     expect([...emu.pmdStreaming].sort()).toEqual([0, 2]);
 
     const lostAt = emu.log.length;

@@ -40,8 +40,7 @@ describe.skipIf(!ready)('reward from breathing measured by the H10 (Chromium, em
   });
 
   it('the reward uses the measured breathing rate and records its source', async () => {
-    emu.answerNextPrompt('select');
-    await page.getByRole('button', { name: /^Connect/ }).click();
+    await h.connect();
     await page.getByRole('button', { name: 'Breathing from chest movement' }).click();
     await page.getByTestId('breathing-trace-panel').waitFor({ timeout: 10_000 });
     // 86 s of chest movement at once (breaths follow sensor time), then 110 s of beats in session time.

@@ -41,10 +41,8 @@ describe.skipIf(!ready)('progressive slowing from breathing measured by the H10 
   });
 
   it('the pacer starts at the chest-measured rate, and the slowing step records its source', async () => {
-    emu.answerNextPrompt('select');
-    await page.getByRole('button', { name: /^Connect/ }).click();
-    await page.getByRole('button', { name: 'Breathing from chest movement' }).click();
-    await expect.poll(async () => (await page.getByTestId('pmd-status').textContent()) ?? '', { timeout: 10_000 }).toMatch(/chest movement: on/);
+    await h.connect();
+    await h.startStream('chest');
     expect(await page.getByTestId('pacer-rate').textContent()).toBe('6.0');
     // 144 s of chest movement at once (breaths follow sensor time), then beats in session time until
     // the reward has both the RSA estimate and current chest breaths.

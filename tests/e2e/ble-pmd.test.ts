@@ -47,8 +47,7 @@ describe.skipIf(!ready)('Polar H10 raw streams in the app (Chromium, emulated H1
   });
 
   it('finds the PMD service on the strap and reads its features', async () => {
-    emu.answerNextPrompt('select');
-    await page.getByRole('button', { name: /^Connect/ }).click();
+    await h.connect();
     await page.getByRole('button', { name: 'Stream raw ECG' }).waitFor({ timeout: 15_000 });
     expect(await page.getByRole('button', { name: 'Breathing from chest movement' }).count()).toBe(1);
     expect(emu.log).toEqual(expect.arrayContaining(['subscribe-to-notifications:hrm', 'subscribe-to-notifications:cp', 'subscribe-to-notifications:data', 'read:cp']));

@@ -3,6 +3,7 @@
  * the H10 end-to-end tests use it: one call in beforeAll, one in afterAll.
  */
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { launchChromium } from './chromium';
 import { readRecordedLines, startWebApp, type RecordedLine, type RunningWebApp } from './web-app';
 import { BLE_CHROMIUM_ARGS, BleStrapEmulator } from './ble-strap-emulator';
@@ -18,6 +19,10 @@ export interface H10App {
   recording(): RecordedLine[];
   /** The text of the element with this data-testid ('' when empty). */
   testId(id: string): Promise<string>;
+  /** Picks the H10 in the browser's chooser (the person's Connect, then their choice). */
+  connect(): Promise<void>;
+  /** Turns a PMD stream on from the source panel and waits until the panel says it is on. */
+  startStream(stream: 'ecg' | 'chest'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,6 +38,7 @@ export async function openAppWithH10(opts: { query: string; name: string; batter
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(app.url.replace('/#', `/?${opts.query}#`));
   const emu = await BleStrapEmulator.start(browser, page, { name: opts.name, battery: opts.battery, pmd: true });
+  const testId = async (id: string): Promise<string> => (await page.getByTestId(id).textContent()) ?? '';
   return {
     app,
     browser,
@@ -40,7 +46,15 @@ export async function openAppWithH10(opts: { query: string; name: string; batter
     emu,
     pageErrors,
     recording: () => readRecordedLines(app.dataDir),
-    testId: async (id) => (await page.getByTestId(id).textContent()) ?? '',
+    testId,
+    connect: async () => {
+      emu.answerNextPrompt('select');
+      await page.getByRole('button', { name: /^Connect/ }).click();
+    },
+    startStream: async (stream) => {
+      await page.getByRole('button', { name: stream === 'ecg' ? 'Stream raw ECG' : 'Breathing from chest movement' }).click();
+      await expect.poll(() => testId('pmd-status'), { timeout: 10_000 }).toMatch(stream === 'ecg' ? /raw ECG: on/ : /chest movement: on/);
+    },
     close: async () => {
       await emu.stop();
       await browser.close();

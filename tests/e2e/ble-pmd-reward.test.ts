@@ -19,7 +19,6 @@ if (!ready) console.warn(`skipping H10 measured-breathing reward e2e: ${!HAVE_CH
 const SPEED = 10;
 /** ACC: the chest tilts 2° at 6 breaths/min, 40 % in. */
 const accFrame = (k: number): Uint8Array => accFrameBytes(k, (tS) => pacedChestTiltDeg(tS, 6));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 type Line = RecordedLine;
 
 describe.skipIf(!ready)('reward from breathing measured by the H10 (Chromium, emulated H10, accelerated time)', () => {
@@ -45,16 +44,7 @@ describe.skipIf(!ready)('reward from breathing measured by the H10 (Chromium, em
     await page.getByTestId('breathing-trace-panel').waitFor({ timeout: 10_000 });
     // 86 s of chest movement at once (breaths follow sensor time), then 110 s of beats in session time.
     for (let k = 0; k < 60; k++) await emu.sendPmdFrame(accFrame(k));
-    const t0 = Date.now();
-    let tS = 0;
-    while (tS < 110) {
-      const rrMs = 1000 + 80 * Math.sin((2 * Math.PI * tS) / 10);
-      tS += rrMs / 1000;
-      await sleep((tS * 1000) / SPEED - (Date.now() - t0));
-      const u = Math.round(rrMs * 1.024);
-      await emu.sendNotification(Uint8Array.of(0x10, Math.round(60_000 / rrMs), u & 0xff, (u >> 8) & 0xff));
-      if (recording().some((e) => e.kind === 'reward' && e.breathingSource === 'chest-acc')) break;
-    }
+    await h.sendSwingingBeats({ speed: SPEED, maxS: 110, until: () => recording().some((e) => e.kind === 'reward' && e.breathingSource === 'chest-acc') });
     await expect.poll(() => recording().filter((e) => e.kind === 'reward' && e.breathingSource === 'chest-acc').length, { timeout: 8000 }).toBeGreaterThan(0);
     const r = recording().find((e) => e.kind === 'reward' && e.breathingSource === 'chest-acc');
     expect(Math.abs((r?.breathsPerMin as number) - 6)).toBeLessThan(0.6);

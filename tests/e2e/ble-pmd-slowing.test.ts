@@ -21,7 +21,6 @@ const SPEED = 10;
 const CHEST_BREATHS_PER_MIN = 8;
 /** ACC: the chest tilts 2° at 8 breaths/min, 40 % in. */
 const accFrame = (k: number): Uint8Array => accFrameBytes(k, (tS) => pacedChestTiltDeg(tS, CHEST_BREATHS_PER_MIN));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 describe.skipIf(!ready)('progressive slowing from breathing measured by the H10 (Chromium, emulated H10, accelerated time)', () => {
   let h: H10App;
@@ -47,16 +46,7 @@ describe.skipIf(!ready)('progressive slowing from breathing measured by the H10 
     // 144 s of chest movement at once (breaths follow sensor time), then beats in session time until
     // the reward has both the RSA estimate and current chest breaths.
     for (let k = 0; k < 100; k++) await emu.sendPmdFrame(accFrame(k));
-    const t0 = Date.now();
-    let tS = 0;
-    while (tS < 120) {
-      const rrMs = 1000 + 80 * Math.sin((2 * Math.PI * tS) / 10);
-      tS += rrMs / 1000;
-      await sleep((tS * 1000) / SPEED - (Date.now() - t0));
-      const u = Math.round(rrMs * 1.024);
-      await emu.sendNotification(Uint8Array.of(0x10, Math.round(60_000 / rrMs), u & 0xff, (u >> 8) & 0xff));
-      if (recording().some((e) => e.kind === 'reward' && e.breathingSource === 'chest-acc')) break;
-    }
+    await h.sendSwingingBeats({ speed: SPEED, maxS: 120, until: () => recording().some((e) => e.kind === 'reward' && e.breathingSource === 'chest-acc') });
     await expect.poll(() => recording().filter((e) => e.kind === 'reward' && e.breathingSource === 'chest-acc').length, { timeout: 8000 }).toBeGreaterThan(0);
     const rsa = recording().filter((e) => e.kind === 'metric' && typeof e.breathsPerMin === 'number').at(-1)?.breathsPerMin as number;
     console.info(`RSA estimate ${rsa.toFixed(2)} /min, chest ${CHEST_BREATHS_PER_MIN} /min`);

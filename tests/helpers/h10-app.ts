@@ -23,6 +23,11 @@ export interface H10App {
   connect(): Promise<void>;
   /** Turns a PMD stream on from the source panel and waits until the panel says it is on. */
   startStream(stream: 'ecg' | 'chest'): Promise<void>;
+  /**
+   * Heart-rate notifications in session time (`speed`× real time): RR 1000 ± 80 ms swinging at
+   * 6 /min (RSA), for up to `maxS` s of session time or until `until()` holds.
+   */
+  sendSwingingBeats(o: { speed: number; maxS: number; until: () => boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,18 @@ export async function openAppWithH10(opts: { query: string; name: string; batter
     startStream: async (stream) => {
       await page.getByRole('button', { name: stream === 'ecg' ? 'Stream raw ECG' : 'Breathing from chest movement' }).click();
       await expect.poll(() => testId('pmd-status'), { timeout: 10_000 }).toMatch(stream === 'ecg' ? /raw ECG: on/ : /chest movement: on/);
+    },
+    sendSwingingBeats: async ({ speed, maxS, until }) => {
+      const t0 = Date.now();
+      let tS = 0;
+      while (tS < maxS) {
+        const rrMs = 1000 + 80 * Math.sin((2 * Math.PI * tS) / 10);
+        tS += rrMs / 1000;
+        await new Promise((r) => setTimeout(r, Math.max(0, (tS * 1000) / speed - (Date.now() - t0))));
+        const u = Math.round(rrMs * 1.024);
+        await emu.sendNotification(Uint8Array.of(0x10, Math.round(60_000 / rrMs), u & 0xff, (u >> 8) & 0xff));
+        if (until()) return;
+      }
     },
     close: async () => {
       await emu.stop();

@@ -420,6 +420,8 @@ export class Session {
         }),
       );
     if (ppgSamples$) this.sourceSubs.add(ppgSamples$.subscribe((b) => this.onPpgSamples(b)));
+    // The switch shows at once, not at the next UI tick: the first screen names its source.
+    this.ui.set(this.snapshot());
   }
 
   /** The simulator, when it is the source (its breathing follows the pacer). */

@@ -173,6 +173,8 @@ describe.skipIf(!ready)('Bluetooth strap in the app (Chromium, emulated strap)',
     // getDevices() keeps the permission (not the name, in this emulation): the name comes from what Soothe remembered.
     const again = page.getByRole('button', { name: 'Reconnect to Polar H10 ABCD1234' });
     await again.waitFor({ timeout: 10_000 });
+    // The first screen already names its source (not "—" until the next UI tick).
+    expect(await testId('source-label')).toMatch(/^Simulator/);
     expect(emu.log.filter((x) => x.startsWith('prompt:')).length).toBe(prompts);
     // Chromium connects to a remembered device only after hearing it advertise; the emulation has
     // no scanning adapter (watchAdvertisements: "Bluetooth adapter not available"), so here the
